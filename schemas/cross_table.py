@@ -1,0 +1,78 @@
+"""Rules that read more than one table (or the descriptor beside the tables).
+
+Each takes the frames it reads and returns the rule for the table it blames; a rule
+whose input table could not be read is left out rather than guessed at.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .rules import Rule, present
+
+PRECISION_SPANS = {"day": pd.DateOffset(days=0), "month": pd.DateOffset(months=1, days=-1),
+                   "year": pd.DateOffset(years=1, days=-1)}
+
+
+def unit_matches_definition(definitions: pd.DataFrame) -> Rule:
+    units = dict(zip(definitions["indicator"], definitions["unit"]))
+
+    def passes(df):
+        expected = df["indicator"].map(units)
+        return expected.isna() | df["unit"].isna() | (df["unit"] == expected)
+
+    return Rule("unit_matches_definition", "unit",
+                lambda row: f"'{row['unit']}' differs from the unit of {row['indicator']} "
+                            f"in indicator_definitions.csv ({units.get(row['indicator'])})", passes, reads=("indicator",))
+
+
+def visit_contains_date(visits: pd.DataFrame, date_column: str, precision_column: str) -> Rule:
+    """A document signed during a visit is dated within it (at the document's precision)."""
+    spans = {v: (s, e) for v, s, e in zip(visits["visit_id"], visits["start_date"], visits["end_date"])}
+
+    def within(visit_id, date, precision) -> bool:
+        if visit_id not in spans or pd.isna(date) or precision not in PRECISION_SPANS:
+            return True
+        start, end = spans[visit_id]
+        if pd.isna(start) or pd.isna(end):
+            return True  # the visit's own dates are broken, and reported there
+        return date <= end and date + PRECISION_SPANS[precision] >= start
+
+    def passes(df):
+        return pd.Series([within(*cells) for cells in zip(df["visit_id"], df[date_column], df[precision_column])],
+                         index=df.index)
+
+    def message(row):
+        start, end = spans[row["visit_id"]]
+        return (f"{row[date_column]} ({row[precision_column]}) is outside visit {row['visit_id']}, "
+                f"{start.date()} to {end.date()}: correct the date or the visit_id")
+
+    return Rule(f"{date_column}_within_visit", date_column, message, passes, reads=(precision_column, "visit_id"))
+
+
+def source_is_cited(citing: list[pd.DataFrame]) -> Rule:
+    cited = set().union(*(set(df["source_id"].dropna()) for df in citing))
+    return Rule("source_is_cited", "source_id", "{source_id} is cited by no row: cite it or remove it",
+                lambda df: df["source_id"].isin(list(cited)) | ~present(df["source_id"]))
+
+
+def source_in_descriptor(package: dict) -> Rule:
+    titles = {s.get("title") for s in package.get("sources", [])}
+    return Rule("source_in_descriptor", "title_en",
+                "'{title_en}' is missing from the sources of datapackage.json: add {{\"title\": \"{title_en}\"}} there",
+                lambda df: df["title_en"].isin(list(titles)) | ~present(df["title_en"]))
+
+
+def rules(table: str, package: dict, frames: dict[str, pd.DataFrame]) -> list[Rule]:
+    """The cross-table rules that blame `table`, given the frames that could be read."""
+    found: list[Rule] = []
+    if table == "indicators" and "indicator_definitions" in frames:
+        found.append(unit_matches_definition(frames["indicator_definitions"]))
+    if table in ("treaties", "regional_memoranda") and "visits" in frames:
+        found.append(visit_contains_date(frames["visits"], "signed_date", "signed_date_precision"))
+    if table == "sources":
+        found.append(source_in_descriptor(package))
+        citing = [r["name"] for r in package["resources"]
+                  if r["name"] != "sources" and any(f["name"] == "source_id" for f in r["schema"]["fields"])]
+        if all(name in frames for name in citing):
+            found.append(source_is_cited([frames[name] for name in citing]))
+    return found

@@ -1,0 +1,37 @@
+"""Rules for data/regional_memoranda.csv beyond its Table Schema.
+
+One memorandum among several regions is several rows sharing a `memorandum_id`, so
+those rows must agree on everything that describes the document itself.
+"""
+import datetime
+
+import pandas as pd
+
+from .rules import Rule, codes_known, id_starts_with_date, not_in_future
+from .table_schema import enum, resource_schema
+
+DOCUMENT_COLUMNS = ("signed_date", "signed_date_precision", "title_en", "doc_type", "topics", "visit_id")
+
+
+def agrees_within_document(column: str) -> Rule:
+    def passes(df):
+        values = df[column].astype(object).where(df[column].notna(), "")
+        return values.groupby(df["memorandum_id"]).transform("nunique") <= 1
+    return Rule(f"{column}_agrees_within_memorandum", column,
+                "differs between rows of memorandum {memorandum_id}: they describe one document", passes,
+                reads=("memorandum_id",))
+
+
+def rules(package: dict, today: datetime.date) -> list[Rule]:
+    topics = enum(resource_schema(package, "treaties"), "topic")
+    def topics_once(df):
+        return df["topics"].astype(object).map(
+            lambda v: not isinstance(v, str) or len(v.split(";")) == len(set(v.split(";")))).astype(bool)
+
+    return [
+        codes_known("topics", set(topics), "a topic of treaties.topic (%s)" % ", ".join(topics), separator=";"),
+        Rule("topics_once", "topics", "'{topics}' names a topic twice", topics_once),
+        id_starts_with_date("memorandum_id", "signed_date", "signed_date_precision"),
+        not_in_future("signed_date", today),
+        *(agrees_within_document(c) for c in DOCUMENT_COLUMNS),
+    ]

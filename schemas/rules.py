@@ -1,0 +1,170 @@
+"""The shape every semantic rule takes, and the rules that apply to many tables.
+
+A rule is a named, vectorised test over a whole table (so it can compare columns)
+that blames one column and explains itself in a sentence. `Rule.check()` turns it
+into a pandera check; the validator maps a failed check back to its rule to word
+the message for each failing row.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+import pandera.pandas as pa
+
+PRECISIONS = ("day", "month", "year")
+# Formula prefixes a spreadsheet executes when the cell is opened (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+EARLIEST_YEAR = 1991
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    column: str | None  # the column blamed; None when `passes` returns one boolean per cell
+    # Formatted with the failing row's values ("{end_date} is before {start_date}"), or
+    # a function of the row when the words depend on more than the row.
+    message: str | Callable[[dict], str]
+    passes: Callable[[pd.DataFrame], pd.Series | bool]  # True where the row keeps the rule
+    # A rule about the table as a whole (a row that is missing) returns one bool from
+    # `passes` and words its message from `details(table)` instead of a row.
+    details: Callable[[pd.DataFrame], dict] | None = None
+    # Columns the rule reads besides `column`: a cell frictionless already rejected
+    # reads as empty here, so a rule reading it stays quiet on that row.
+    reads: tuple[str, ...] = ()
+
+    def check(self) -> pa.Check:
+        return pa.Check(self.passes, name=self.name, error=self.name)
+
+    def reads_columns(self) -> tuple[str, ...]:
+        return ((self.column,) if self.column else ()) + self.reads
+
+    def explain(self, row: dict) -> str:
+        shown = {k: _show(v) for k, v in row.items()}
+        return self.message(shown) if callable(self.message) else self.message.format_map(shown)
+
+    def explain_table(self, table: pd.DataFrame) -> str:
+        return self.message.format_map(self.details(table) if self.details else {})
+
+
+def _show(value) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if pd.isna(value) else str(value)
+
+
+def present(series: pd.Series) -> pd.Series:
+    return series.notna()
+
+
+def text_rules(columns: list[str]) -> list[Rule]:
+    """Text cells are trimmed and cannot be read as spreadsheet formulas. One check per
+    table, answering per cell, so pandera names each failing cell's column."""
+    def per_cell(test):
+        def passes(df):
+            result = pd.DataFrame(True, index=df.index, columns=df.columns)
+            texts = df[columns]
+            result[columns] = texts.isna() | texts.apply(test)
+            return result
+        return passes
+
+    return [
+        Rule("text_trimmed", None, "has white space at its start or end: remove it (kzuz fmt does)",
+             per_cell(lambda s: s == s.str.strip())),
+        Rule("text_not_formula", None,
+             lambda row: f"starts with '{row['cell'][:1]}', which a spreadsheet runs as a formula: reword the cell",
+             per_cell(lambda s: ~s.str.startswith(FORMULA_PREFIXES))),
+    ]
+
+
+def precision_rules(column: str, precision: str) -> list[Rule]:
+    """A month is stored as its 1st, a year as 1 January; the two columns come together."""
+    def on_first_of_month(df):
+        d, p = df[column], df[precision]
+        return ~(p.isin(["month", "year"]) & present(d)) | (d.dt.day == 1)
+
+    def on_first_of_year(df):
+        d, p = df[column], df[precision]
+        return ~((p == "year") & present(d)) | (d.dt.month == 1)
+
+    def paired(df):
+        return present(df[column]) == present(df[precision])
+
+    return [
+        Rule(f"{column}_month_on_first", column,
+             "{%s} has {%s} precision but is not the 1st of the month: store a month as YYYY-MM-01"
+             % (column, precision), on_first_of_month, reads=(precision,)),
+        Rule(f"{column}_year_on_first", column,
+             "{%s} has year precision but is not 1 January: store a year as YYYY-01-01" % column,
+             on_first_of_year, reads=(precision,)),
+        Rule(f"{precision}_with_{column}", precision,
+             lambda row: (f"is empty, but {column} is given: say how precise it is (day, month or year)"
+                          if row[column] else f"is given, but {column} is empty: clear it too"),
+             paired, reads=(column,)),
+    ]
+
+
+def not_before_1991(column: str) -> Rule:
+    def passes(df):
+        d = df[column]
+        explained = df["notes"].notna() if "notes" in df else False
+        return ~present(d) | (d.dt.year >= EARLIEST_YEAR) | explained
+    return Rule(f"{column}_not_before_{EARLIEST_YEAR}", column,
+                "{%s} is before %d: correct it, or explain it in notes" % (column, EARLIEST_YEAR), passes,
+                reads=("notes",))
+
+
+def not_in_future(column: str, today: datetime.date, applies: Callable[[pd.DataFrame], pd.Series] | None = None) -> Rule:
+    """A fact that already happened cannot be dated after the day the package is validated."""
+    limit = pd.Timestamp(today)
+
+    def passes(df):
+        d = df[column]
+        ok = ~present(d) | (d <= limit)
+        return ok if applies is None else ok | ~applies(df)
+    return Rule(f"{column}_not_in_future", column,
+                "{%s} is after today (%s): only targets, forecasts and potentials may lie ahead"
+                % (column, today.isoformat()), passes, reads=("status",) if applies else ())
+
+
+def not_before(column: str, earlier: str) -> Rule:
+    def passes(df):
+        a, b = df[earlier], df[column]
+        return ~(present(a) & present(b)) | (b >= a)
+    return Rule(f"{column}_not_before_{earlier}", column,
+                "{%s} is before %s {%s}" % (column, earlier, earlier), passes, reads=(earlier,))
+
+
+def id_starts_with_date(id_column: str, date_column: str, precision: str) -> Rule:
+    """Event-like ids begin with their date at its precision: 2022-12-22-…, 2022-12-…, 2022-…"""
+    widths = {"day": 10, "month": 7, "year": 4}
+
+    def expected(df) -> pd.Series:
+        iso = df[date_column].dt.strftime("%Y-%m-%d")
+        return pd.Series([d[:widths[p]] if isinstance(d, str) and p in widths else None
+                          for d, p in zip(iso, df[precision])], index=df.index, dtype=object)
+
+    def passes(df):
+        want = expected(df)
+        ids = df[id_column].astype(object)
+        return pd.Series([w is None or (isinstance(i, str) and (i == w or i.startswith(w + "-")))
+                          for i, w in zip(ids, want)], index=df.index)
+
+    return Rule(f"{id_column}_starts_with_date", id_column,
+                "must start with its %s at its precision ({%s}, {%s}), e.g. '{%s}-…'"
+                % (date_column, date_column, precision, date_column), passes, reads=(date_column, precision))
+
+
+def codes_known(column: str, known: set[str], what: str, separator: str | None = None) -> Rule:
+    def ok(value) -> bool:
+        if not isinstance(value, str):
+            return True
+        parts = value.split(separator) if separator else [value]
+        return all(p in known for p in parts)
+
+    return Rule(f"{column}_known", column, "'{%s}' holds a code that is not %s" % (column, what),
+                lambda df: df[column].astype(object).map(ok).astype(bool))

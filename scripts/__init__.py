@@ -1,0 +1,1 @@
+"""The `kzuz` tooling: one module per command, wired together by `cli`."""

@@ -1,0 +1,79 @@
+"""What frictionless does not look at: the bytes of a CSV file.
+
+frictionless reads a BOM, CRLF line ends, NUL bytes and an unclosed quote without a
+word, and reports a bad encoding without a line. These checks fill that gap, and
+`record_lines` maps frictionless's row numbers (records) to lines in the file, which
+differ once a quoted cell spans lines.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+from .problems import Problem
+
+FMT_HINT = "(kzuz fmt fixes this)"
+
+
+def line_at(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def check_bytes(raw: bytes, file: str) -> tuple[list[Problem], str | None]:
+    """Problems with the file as bytes, and its text when it can be decoded."""
+    problems = []
+    if raw.startswith(codecs.BOM_UTF8):
+        problems.append(Problem(file, 1, None, f"starts with a byte-order mark (BOM): save as UTF-8 without BOM {FMT_HINT}", "bom"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(file, line_at(raw, error.start), None,
+                                f"is not UTF-8 (byte 0x{raw[error.start]:02X} cannot be read): save the file as UTF-8", "encoding"))
+        return problems, None
+    if "\0" in text:
+        problems.append(Problem(file, line_at(raw, raw.index(b"\0")), None, "contains a NUL byte: remove it", "nul-byte"))
+    if b"\r\n" in raw:
+        problems.append(Problem(file, line_at(raw, raw.index(b"\r\n")), None,
+                                f"ends its lines with CRLF (Windows): save with LF line ends {FMT_HINT}", "crlf"))
+    opened = unclosed_quote(text)
+    if opened is not None:
+        problems.append(Problem(file, text.count("\n", 0, opened) + 1, None,
+                                'has a quoted cell that is never closed: add the closing "', "unclosed-quote"))
+    return problems, text
+
+
+def unclosed_quote(text: str) -> int | None:
+    """Offset of a quote that opens a cell and is never closed (an escaped quote is "")."""
+    position, opened = text.find('"'), None
+    while position != -1:
+        opened = position if opened is None else None
+        position = text.find('"', position + 1)
+    return opened
+
+
+def record_lines(text: str) -> list[int]:
+    """Line on which each record starts: record_lines(text)[n - 1] is row n's line (header = row 1)."""
+    starts, reader, next_line = [], csv.reader(io.StringIO(text, newline="")), 1
+    for _ in reader:
+        starts.append(next_line)
+        next_line = reader.line_num + 1
+    return starts
+
+
+class Lines:
+    """Row number → line, read from the file only when a problem needs it."""
+
+    def __init__(self, path: Path):
+        self.path, self._starts = path, None
+
+    def __call__(self, row_number: int | None) -> int | None:
+        if row_number is None:
+            return None
+        if self._starts is None:
+            try:
+                self._starts = record_lines(self.path.read_bytes().decode("utf-8-sig", errors="replace"))
+            except OSError:
+                self._starts = []
+        return self._starts[row_number - 1] if 0 < row_number <= len(self._starts) else row_number
