@@ -1,0 +1,53 @@
+"""Fixtures: a fresh copy of the shipped package per test, and small editors that
+break one thing in it the way a contributor would."""
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+# Dates in the data are all before this; fixed so tests do not depend on the clock.
+TODAY = datetime.date(2026, 11, 21)
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    copy = tmp_path / "package"
+    copy.mkdir()
+    shutil.copy(ROOT / "datapackage.json", copy)
+    shutil.copytree(ROOT / "data", copy / "data")
+    return copy
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def set_cell(package: Path, table: str, key: str, column: str, value: str) -> int:
+    """Set `column` of the row whose first cell is `key`; returns its line (header = 1)."""
+    path = package / "data" / f"{table}.csv"
+    rows = read_rows(path)
+    at = rows[0].index(column)
+    line = next(n for n, row in enumerate(rows, start=1) if n > 1 and row[0] == key)
+    rows[line - 1][at] = value
+    write_rows(path, rows)
+    return line
+
+
+def problems(package: Path) -> list[str]:
+    """What `kzuz validate` prints for the package, one string per problem."""
+    return [f"{p.location()}: {p.message}" for p in validate(package, today=TODAY).problems]
