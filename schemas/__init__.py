@@ -51,7 +51,7 @@ def build(package: dict, frames: dict[str, pd.DataFrame], today: datetime.date |
         rules = (common_rules(table_schema) + TABLE_RULES.get(name, lambda *_: [])(package, today)
                  + cross_table.rules(name, package, frames))
         base = from_table_schema(table_schema)
-        schema = pa.DataFrameSchema(columns=base.columns, checks=[r.check() for r in rules], unique=base.unique,
+        schema = pa.DataFrameSchema(columns=base.columns, checks=[r.check() for r in rules],
                                     coerce=True, strict=True, name=name)
         built[name] = CheckedTable(schema, rules)
     return built

@@ -27,13 +27,14 @@ def unit_matches_definition(definitions: pd.DataFrame) -> Rule:
 
 def visit_contains_date(visits: pd.DataFrame, date_column: str, precision_column: str) -> Rule:
     """A document signed during a visit is dated within it (at the document's precision)."""
-    spans = {v: (s, e) for v, s, e in zip(visits["visit_id"], visits["start_date"], visits["end_date"])}
+    # An empty visit_id is NaN, which a document without a visit would find as its key.
+    spans = {v: (s, e) for v, s, e in zip(visits["visit_id"], visits["start_date"], visits["end_date"]) if pd.notna(v)}
 
     def within(visit_id, date, precision) -> bool:
         if visit_id not in spans or pd.isna(date) or precision not in PRECISION_SPANS:
             return True
         start, end = spans[visit_id]
-        if pd.isna(start) or pd.isna(end):
+        if pd.isna(start) or pd.isna(end) or end < start:
             return True  # the visit's own dates are broken, and reported there
         return date <= end and date + PRECISION_SPANS[precision] >= start
 

@@ -36,11 +36,16 @@ def rules(package: dict, today: datetime.date) -> list[Rule]:
              lambda df: df["region_code"].isin(list(iso)) | df["region_code"].isna()),
         Rule("country_matches_code", "country", "{country} differs from the country of {region_code}",
              lambda df: df["region_code"].isna() | (df["region_code"].str[:2] == df["country"]), reads=("region_code",)),
-        Rule("name_iso_matches_iso", "name_iso", "'{name_iso}' differs from the ISO 3166-2 name of {region_code}",
+        # each names ISO's value: a missing diacritic (Ulytau, Ulytaū) is hard to spot
+        Rule("name_iso_matches_iso", "name_iso",
+             lambda row: f"'{row['name_iso']}' differs from the ISO 3166-2 name of {row['region_code']} "
+                         f"('{iso[row['region_code']].name}')",
              lambda df: _matches_iso(df, "name_iso", iso, lambda s: s.name), reads=("region_code",)),
-        Rule("type_matches_iso", "type", "{type} differs from the ISO 3166-2 type of {region_code}",
+        Rule("type_matches_iso", "type",
+             lambda row: f"{row['type']} differs from the ISO 3166-2 type of {row['region_code']} "
+                         f"({iso[row['region_code']].type.lower()})",
              lambda df: _matches_iso(df, "type", iso, lambda s: s.type.lower()), reads=("region_code",)),
-        Rule("gazetteer_complete", "region_code",
+        Rule("gazetteer_complete", None,  # a missing row is in no line and no column
              "the gazetteer lacks {missing}: every first-level subdivision of %s belongs here" % " and ".join(countries),
              complete, details=missing),
     ]

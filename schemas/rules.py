@@ -23,7 +23,7 @@ EARLIEST_YEAR = 1991
 @dataclass(frozen=True)
 class Rule:
     name: str
-    column: str | None  # the column blamed; None when `passes` returns one boolean per cell
+    column: str | None  # the column blamed; None when `passes` returns one boolean per cell or for the table
     # Formatted with the failing row's values ("{end_date} is before {start_date}"), or
     # a function of the row when the words depend on more than the row.
     message: str | Callable[[dict], str]
@@ -68,7 +68,9 @@ def text_rules(columns: list[str]) -> list[Rule]:
         def passes(df):
             result = pd.DataFrame(True, index=df.index, columns=df.columns)
             texts = df[columns]
-            result[columns] = texts.isna() | texts.apply(test)
+            # astype: on a table of no rows apply() gives back the string columns, and
+            # bool | str is deprecated in pandas (an error to come)
+            result[columns] = texts.isna() | texts.apply(test).astype(bool)
             return result
         return passes
 
@@ -83,13 +85,14 @@ def text_rules(columns: list[str]) -> list[Rule]:
 
 def precision_rules(column: str, precision: str) -> list[Rule]:
     """A month is stored as its 1st, a year as 1 January; the two columns come together."""
+    # Each precision has its own rule, so a year off 1 January gets one message, about years.
     def on_first_of_month(df):
         d, p = df[column], df[precision]
-        return ~(p.isin(["month", "year"]) & present(d)) | (d.dt.day == 1)
+        return ~((p == "month") & present(d)) | (d.dt.day == 1)
 
     def on_first_of_year(df):
         d, p = df[column], df[precision]
-        return ~((p == "year") & present(d)) | (d.dt.month == 1)
+        return ~((p == "year") & present(d)) | ((d.dt.month == 1) & (d.dt.day == 1))
 
     def paired(df):
         return present(df[column]) == present(df[precision])
@@ -118,7 +121,8 @@ def not_before_1991(column: str) -> Rule:
                 reads=("notes",))
 
 
-def not_in_future(column: str, today: datetime.date, applies: Callable[[pd.DataFrame], pd.Series] | None = None) -> Rule:
+def not_in_future(column: str, today: datetime.date, applies: Callable[[pd.DataFrame], pd.Series] | None = None,
+                  why: str = "only what has already happened belongs here") -> Rule:
     """A fact that already happened cannot be dated after the day the package is validated."""
     limit = pd.Timestamp(today)
 
@@ -126,9 +130,8 @@ def not_in_future(column: str, today: datetime.date, applies: Callable[[pd.DataF
         d = df[column]
         ok = ~present(d) | (d <= limit)
         return ok if applies is None else ok | ~applies(df)
-    return Rule(f"{column}_not_in_future", column,
-                "{%s} is after today (%s): only targets, forecasts and potentials may lie ahead"
-                % (column, today.isoformat()), passes, reads=("status",) if applies else ())
+    return Rule(f"{column}_not_in_future", column, "{%s} is after today (%s): %s" % (column, today.isoformat(), why),
+                passes, reads=("status",) if applies else ())
 
 
 def not_before(column: str, earlier: str) -> Rule:
@@ -154,17 +157,22 @@ def id_starts_with_date(id_column: str, date_column: str, precision: str) -> Rul
         return pd.Series([w is None or (isinstance(i, str) and (i == w or i.startswith(w + "-")))
                           for i, w in zip(ids, want)], index=df.index)
 
-    return Rule(f"{id_column}_starts_with_date", id_column,
-                "must start with its %s at its precision ({%s}, {%s}), e.g. '{%s}-…'"
-                % (date_column, date_column, precision, date_column), passes, reads=(date_column, precision))
+    def message(row):  # the example is the date cut to its precision: 2022-12-… for a month
+        prefix = row[date_column][:widths[row[precision]]]
+        return (f"must start with its {date_column} at its precision ({row[date_column]}, {row[precision]}), "
+                f"e.g. '{prefix}-…'")
+
+    return Rule(f"{id_column}_starts_with_date", id_column, message, passes, reads=(date_column, precision))
 
 
 def codes_known(column: str, known: set[str], what: str, separator: str | None = None) -> Rule:
-    def ok(value) -> bool:
+    def unknown(value) -> list[str]:
         if not isinstance(value, str):
-            return True
-        parts = value.split(separator) if separator else [value]
-        return all(p in known for p in parts)
+            return []
+        return [p for p in (value.split(separator) if separator else [value]) if p not in known]
 
-    return Rule(f"{column}_known", column, "'{%s}' holds a code that is not %s" % (column, what),
-                lambda df: df[column].astype(object).map(ok).astype(bool))
+    def message(row):  # names the unknown code, not the whole list it hides in
+        return "; ".join(f"'{code}' is not {what}" for code in unknown(row[column]))
+
+    return Rule(f"{column}_known", column, message,
+                lambda df: df[column].astype(object).map(lambda v: not unknown(v)).astype(bool))

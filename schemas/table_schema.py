@@ -3,7 +3,8 @@
 pandera's own reader keeps required/unique/enum/pattern/bounds as checks but reads
 `date` fields as strings and other types loosely, so the dtypes are set here from the
 Table Schema types, to match what `frictionless` gives (`Resource.to_pandas()`).
-Foreign and primary keys are left to frictionless.
+Foreign and primary keys and unique columns are left to frictionless, which names the
+line a value repeats (pandera would blame the first row too, in its own words).
 """
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ DTYPES = {
 
 def from_table_schema(table_schema: dict) -> pa.DataFrameSchema:
     schema = from_frictionless_schema(table_schema)
+    schema.unique = None  # the primary key, left to frictionless
     # one update: each update_column call deep-copies the whole schema
-    return schema.update_columns({f["name"]: {"dtype": DTYPES.get(f["type"], "object")} for f in table_schema["fields"]})
+    return schema.update_columns({f["name"]: {"dtype": DTYPES.get(f["type"], "object"), "unique": False}
+                                  for f in table_schema["fields"]})
 
 
 def typed_frame(rows: list[dict], table_schema: dict, index: list[int] | None = None) -> pd.DataFrame:
@@ -39,12 +42,22 @@ def fields_of_type(table_schema: dict, type_: str) -> list[str]:
 
 
 def field(table_schema: dict, name: str) -> dict:
-    return next(f for f in table_schema["fields"] if f["name"] == name)
+    found = [f for f in table_schema["fields"] if f["name"] == name]
+    if not found:
+        raise KeyError(name)  # the validator names it: the descriptor lacks a field the rules read
+    return found[0]
 
 
 def enum(table_schema: dict, name: str) -> list[str]:
     return field(table_schema, name)["constraints"]["enum"]
 
 
+def required(table_schema: dict, name: str) -> bool:
+    return field(table_schema, name).get("constraints", {}).get("required", False)
+
+
 def resource_schema(package: dict, resource: str) -> dict:
-    return next(r["schema"] for r in package["resources"] if r["name"] == resource)
+    found = [r["schema"] for r in package["resources"] if r["name"] == resource]
+    if not found:
+        raise KeyError(resource)
+    return found[0]

@@ -1,8 +1,8 @@
 """What frictionless does not look at: the bytes of a CSV file.
 
-frictionless reads a BOM, CRLF line ends, NUL bytes and an unclosed quote without a
-word, and reports a bad encoding without a line. These checks fill that gap, and
-`record_lines` maps frictionless's row numbers (records) to lines in the file, which
+frictionless reads a BOM, CRLF line ends, NUL bytes, an unclosed quote and a blank line
+before the header without a word, and reports a bad encoding without a line. These
+checks fill that gap, and `record_lines` maps frictionless's row numbers (records) to lines in the file, which
 differ once a quoted cell spans lines.
 """
 from __future__ import annotations
@@ -34,6 +34,8 @@ def check_bytes(raw: bytes, file: str) -> tuple[list[Problem], str | None]:
         return problems, None
     if "\0" in text:
         problems.append(Problem(file, line_at(raw, raw.index(b"\0")), None, "contains a NUL byte: remove it", "nul-byte"))
+    if text and not text.partition("\n")[0].strip("\r ,"):  # frictionless takes the next line as the header
+        problems.append(Problem(file, 1, None, "is blank: the header must be the first line", "blank-first-line"))
     if b"\r\n" in raw:
         problems.append(Problem(file, line_at(raw, raw.index(b"\r\n")), None,
                                 f"ends its lines with CRLF (Windows): save with LF line ends {FMT_HINT}", "crlf"))
@@ -45,12 +47,22 @@ def check_bytes(raw: bytes, file: str) -> tuple[list[Problem], str | None]:
 
 
 def unclosed_quote(text: str) -> int | None:
-    """Offset of a quote that opens a cell and is never closed (an escaped quote is "")."""
-    position, opened = text.find('"'), None
+    """Offset of a quote that opens a cell and is never closed (an escaped quote is "").
+
+    Read as the csv module reads it: a quote opens a cell only at the cell's start; one
+    inside an unquoted cell (5" floppy) is a character, and counting it would blame a
+    later, well-quoted cell."""
+    position = text.find('"')
     while position != -1:
-        opened = position if opened is None else None
+        if position == 0 or text[position - 1] in ",\r\n":
+            close = text.find('"', position + 1)
+            while close != -1 and text.startswith('""', close):
+                close = text.find('"', close + 2)
+            if close == -1:
+                return position
+            position = close
         position = text.find('"', position + 1)
-    return opened
+    return None
 
 
 def record_lines(text: str) -> list[int]:

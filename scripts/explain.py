@@ -23,6 +23,7 @@ TYPE_HINTS = {
     "date": "use YYYY-MM-DD (a month is YYYY-MM-01, a year YYYY-01-01)",
     "number": "write digits, with a dot for decimals and no spaces, units or thousands separators (8000000000, 10.5)",
     "integer": "write whole digits only",
+    "uri": "write the whole address, starting with https:// (or http://)",
 }
 
 
@@ -39,8 +40,10 @@ def constraint(note: str) -> tuple[str, str]:
 def cell_message(error, field: dict) -> str:
     cell = shown(error.cell)
     if error.type == "type-error":
-        hint = TYPE_HINTS.get(field.get("type"), f"it must be a {field.get('type')}")
-        return f"'{cell}' is not a {field.get('type')}: {hint}"
+        # a string fails its type only by its format: "not a uri", not "not a string"
+        kind = field.get("format", "string") if field.get("type") == "string" else field.get("type")
+        hint = TYPE_HINTS.get(kind, f"it must be a {kind}")
+        return f"'{cell}' is not a {kind}: {hint}"
     name, value = constraint(error.note)
     if name == "required":
         return "is empty, but every row needs it"
@@ -64,9 +67,8 @@ def later_position(note: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def explain(error, file: str, lines: Lines, fields: dict[str, dict]) -> Problem:
-    """One frictionless error → one Problem (file is the resource's path)."""
-    names = ", ".join(fields)
+def explain(error, file: str, lines: Lines, fields: dict[str, dict], key: list[str] = ()) -> Problem:
+    """One frictionless error → one Problem (file is the resource's path; key its primary key)."""
     row = getattr(error, "row_number", None)
     line = lines(row)
     if error.type in ("missing-cell", "extra-cell"):
@@ -76,16 +78,17 @@ def explain(error, file: str, lines: Lines, fields: dict[str, dict]) -> Problem:
         return Problem(file, line, error.field_name, f"'{shown(error.cell)}' repeats line {first}: it must be unique", error.type)
     if isinstance(error, errors.CellError):
         return Problem(file, line, error.field_name, cell_message(error, fields.get(error.field_name, {})), error.type)
-    if isinstance(error, errors.LabelError):
-        return Problem(file, 1, error.label or error.field_name, _label_message(error, fields, names), error.type)
     if error.type == "primary-key":
         first = lines(later_position(error.note))
-        return Problem(file, line, None, f"repeats the primary key ({', '.join(map(shown, error.cells))}) of line {first}", error.type)
+        cells = dict(zip(fields, error.cells))  # error.cells is the whole row
+        values = ", ".join(shown(cells.get(k)) for k in key)
+        return Problem(file, line, None, f"repeats the primary key ({', '.join(key)}: {values}) of line {first}", error.type)
     if error.type == "foreign-key":
         column = ", ".join(error.field_names)
         values = ", ".join(shown(c) for c in error.field_cells)
         target = ", ".join(error.reference_field_names)
-        return Problem(file, line, column, f"'{values}' is not a {target} in data/{error.reference_name}.csv", error.type)
+        article = "an" if target[:1] in "aeiou" else "a"  # an indicator
+        return Problem(file, line, column, f"'{values}' is not {article} {target} in data/{error.reference_name}.csv", error.type)
     if error.type == "blank-row":
         return Problem(file, line, None, "is blank: remove the line", error.type)
     if error.type == "scheme-error" and "No such file" in (error.note or ""):
@@ -95,6 +98,16 @@ def explain(error, file: str, lines: Lines, fields: dict[str, dict]) -> Problem:
     if error.type == "encoding-error":
         return Problem(file, None, None, "cannot be read as UTF-8: save the file as UTF-8", error.type)
     return Problem(file, line, None, error.message, error.type)
+
+
+def said_elsewhere(error, key: list[str], fields: dict[str, dict]) -> bool:
+    """A primary-key error that another error words better, naming the column: a repeated
+    one-column key that is `unique` too (unique-error), or a key of empty cells (required)."""
+    if error.type != "primary-key":
+        return False
+    if later_position(error.note) is None:
+        return True  # frictionless: 'cells composing the primary keys are all "None"'
+    return len(key) == 1 and fields.get(key[0], {}).get("constraints", {}).get("unique", False)
 
 
 def merge_ragged(problems: list[Problem], width: int) -> list[Problem]:
@@ -107,8 +120,9 @@ def merge_ragged(problems: list[Problem], width: int) -> list[Problem]:
     extra = {p.line for p in problems if p.code == "extra-cell"}
     kept = [p for p in problems if p.line not in missing and p.line not in extra]
     for line, count in missing.items():
+        cells = width - count
         kept.append(Problem(problems[0].file, line, None,
-                            f"has {width - count} cells where the header has {width}: add the missing commas "
+                            f"has {cells} cell{'s' * (cells != 1)} where the header has {width}: add the missing commas "
                             "(and quote any cell that contains a comma or a line break)", "missing-cell"))
     for line in extra:
         kept.append(Problem(problems[0].file, line, None,
@@ -116,17 +130,76 @@ def merge_ragged(problems: list[Problem], width: int) -> list[Problem]:
     return kept
 
 
-def _label_message(error, fields: dict, names: str) -> str:
-    label = error.label
-    if error.type == "extra-label":
-        if label in fields:
-            return f"column '{label}' appears twice in the header"
-        return f"column '{label}' is not in the schema: the columns are {names}"
-    if error.type == "missing-label":
-        return f"column '{error.field_name}' is missing from the header: the columns are {names}"
-    if error.type == "incorrect-label":
-        return (f"the header has '{label}' where the schema has '{error.field_name}': the columns are {names}, "
-                "in that order (kzuz fmt reorders them)")
-    if error.type in ("blank-label", "blank-header"):
-        return f"the header has an empty column name: the columns are {names}"
-    return error.message
+def header_problems(found: list, fields: dict[str, dict], file: str) -> list[Problem]:
+    """What is wrong with a table's header, by column name; [] when nothing is.
+
+    frictionless compares the header position by position, so one missing column reads
+    as every later column misplaced; and it reads the rows by position too, so while the
+    header is wrong what it says of the rows is noise: the header's problems come alone."""
+    header = next((e for e in found if isinstance(e, errors.HeaderError)), None)
+    if header is None:
+        return []
+    labels, names = header.labels, ", ".join(fields)
+    problems = []
+    for position, label in enumerate(labels):
+        if not label:
+            problems.append(Problem(file, 1, None, f"the header has an empty column name (column {position + 1}): "
+                                                   f"the columns are {names}", "blank-label"))
+        elif labels.index(label) < position:
+            problems.append(Problem(file, 1, label, f"column '{label}' appears twice in the header", "duplicate-label"))
+        elif label not in fields:
+            problems.append(Problem(file, 1, label, f"column '{label}' is not in the schema: the columns are {names}",
+                                    "extra-label"))
+    problems += [Problem(file, 1, name, f"column '{name}' is missing from the header: the columns are {names}",
+                         "missing-label") for name in fields if name not in labels]
+    if not problems:  # the right names, in another order
+        problems = [Problem(file, 1, label, f"the header has '{label}' where the schema has '{name}': "
+                                            f"the columns are {names}, in that order (kzuz fmt reorders them)",
+                            "incorrect-label") for label, name in zip(labels, fields) if label != name]
+    return problems or [Problem(file, 1, None, header.message, header.type)]
+
+
+def borrowed(error, own_file_unread: bool) -> bool:
+    """A file error frictionless reports in a table whose own file it read: it opens the
+    tables a foreign key points to and reports their missing or undecodable file again in
+    each table that points there. That file's own table reports it."""
+    return error.type in ("scheme-error", "encoding-error") and not own_file_unread
+
+
+def descriptor_problems(descriptor: dict, basepath: str, exception) -> list[tuple[str, str]]:
+    """(message, code) for each fault frictionless finds in datapackage.json, saying where.
+
+    frictionless stops at the first fault and names neither the resource nor the field
+    that holds it: each resource, then each of its fields, is opened alone to say where."""
+    from frictionless import Field, Resource
+
+    found = []
+    resources = descriptor.get("resources")
+    for number, resource in enumerate(resources if isinstance(resources, list) else [], start=1):
+        if not isinstance(resource, dict):
+            continue  # the package-level error says it
+        where = f"resource '{resource.get('name', number)}'"
+        faults = rejected(lambda: Resource.from_descriptor(resource, basepath=basepath))
+        if not faults:
+            continue
+        schema = resource.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        in_fields = [(f"{where}, field '{field.get('name', position)}'", e)
+                     for position, field in enumerate(fields if isinstance(fields, list) else [], start=1)
+                     if isinstance(field, dict) for e in rejected(lambda: Field.from_descriptor(field))]
+        said = {e.note for _, e in in_fields}
+        found += in_fields + [(where, e) for e in faults if e.note not in said]
+    if found:
+        return [(f"{where}: {e.note or e.message}", e.type) for where, e in found]
+    return [(e.message, e.type) for e in exception.reasons or [exception.error]]
+
+
+def rejected(open_) -> list:
+    """The errors frictionless raises opening a descriptor, [] when it opens."""
+    from frictionless import FrictionlessException
+
+    try:
+        open_()
+    except FrictionlessException as exception:
+        return exception.reasons or [exception.error]
+    return []

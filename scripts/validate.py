@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .csv_files import Lines, check_bytes
-from .explain import STRUCTURAL, explain, merge_ragged
+from .explain import STRUCTURAL, borrowed, descriptor_problems, explain, header_problems, merge_ragged, said_elsewhere
 from .problems import Problem
 
 DESCRIPTOR = "datapackage.json"
@@ -69,11 +69,20 @@ def open_package(descriptor: dict, package_dir: Path, report: Report):
     from frictionless import FrictionlessException, Package  # imported late: `kzuz --help` stays quick
 
     try:
-        return Package(descriptor, basepath=str(package_dir))
+        package = Package(descriptor, basepath=str(package_dir))
     except FrictionlessException as exception:
-        errors = exception.reasons or [exception.error]
-        report.problems += [Problem(DESCRIPTOR, None, None, e.message, e.type) for e in errors]
+        report.problems += [Problem(DESCRIPTOR, None, None, message, code)
+                            for message, code in descriptor_problems(descriptor, str(package_dir), exception)]
         return None
+    # frictionless accepts these, but a table that is not a file in the package, or no
+    # table at all, would pass unchecked
+    unchecked = [Problem(DESCRIPTOR, None, None, f"resource '{r.name}' has no path in the package "
+                         f"({r.path or 'inline data'}): every table is a CSV file under data/", "resource-path")
+                 for r in package.resources if not r.path or "://" in r.path]  # inline data, a URL
+    if not package.resources:
+        unchecked.append(Problem(DESCRIPTOR, None, None, "lists no resources: each table needs one", "resource-none"))
+    report.problems += unchecked
+    return None if unchecked else package
 
 
 def check_tables(package, package_dir: Path, report: Report, today: datetime.date | None) -> None:
@@ -81,26 +90,39 @@ def check_tables(package, package_dir: Path, report: Report, today: datetime.dat
 
     resources = {r.name: r for r in package.resources}
     broken: set[str] = set()
+    unread: set[str] = set()  # own file missing or not UTF-8
+    quoted: dict[str, int] = {}  # line of a quote never closed: frictionless reads the rest as one cell
     for name, resource in resources.items():
         path = package_dir / resource.path
-        if path.is_file():
-            problems, text = check_bytes(path.read_bytes(), resource.path)
-            report.problems += problems
-            if text is None or any(p.code in STRUCTURAL for p in problems):
-                broken.add(name)
+        raw = path.read_bytes() if path.is_file() else b""
+        problems, text = check_bytes(raw, resource.path)
+        report.problems += problems
+        if not path.is_file() or text is None:
+            unread.add(name)
+        if text is None or any(p.code in STRUCTURAL for p in problems):
+            broken.add(name)
+        quoted.update((name, p.line) for p in problems if p.code == "unclosed-quote")
 
     collected = row_collector()
     result = package.validate(checklist=Checklist(checks=[collected]))
     report.problems += [Problem(DESCRIPTOR, None, None, e.message, e.type) for e in result.errors]
+    own = {task.name: [e for e in task.errors if not borrowed(e, task.name in unread)
+                       and not (e.type == "encoding-error" and task.name in broken)]  # check_bytes gave its line
+           for task in result.tasks}
+    # a file error stops frictionless reading the table, even one borrowed from a table it points to
+    broken |= {task.name for task in result.tasks if any(e.type in STRUCTURAL for e in task.errors)}
     for task in result.tasks:
         resource = resources[task.name]
         fields = {f.name: f.to_descriptor() for f in resource.schema.fields}
         lines = Lines(package_dir / resource.path)
-        found = [explain(e, resource.path, lines, fields) for e in task.errors
-                 if not (e.type == "encoding-error" and task.name in broken)]  # check_bytes gave its line
-        report.problems += merge_ragged(found, len(fields))
-        if any(p.code in STRUCTURAL for p in found):
-            broken.add(task.name)
+        key = resource.schema.primary_key
+        errors = [e for e in own[task.name] if not said_elsewhere(e, key, fields)
+                  and not (e.type == "foreign-key" and e.reference_name in broken)]  # its rows were not all read
+        found = (header_problems(errors, fields, resource.path)
+                 or merge_ragged([explain(e, resource.path, lines, fields, key) for e in errors], len(fields)))
+        if task.name in quoted:  # what frictionless read inside the open quote is noise
+            found = [p for p in found if p.line is None or p.line < quoted[task.name]]
+        report.problems += found
     for name in resources:
         report.rows[name] = len(collected.rows.get(name, []))
     if result.errors:
@@ -129,8 +151,6 @@ def row_collector():
 
 
 def check_semantics(package, package_dir: Path, collected, broken: set[str], reported: list[Problem], today) -> list[Problem]:
-    import pandera.pandas as pa
-
     import schemas
     from schemas.table_schema import typed_frame
 
@@ -142,18 +162,37 @@ def check_semantics(package, package_dir: Path, collected, broken: set[str], rep
             continue
         numbered = collected.rows.get(name, [])
         frames[name] = typed_frame([row for _, row in numbered], resource["schema"], index=[n for n, _ in numbered])
-    checked = schemas.build(descriptor, frames, today)
+    try:
+        checked = schemas.build(descriptor, frames, today)
+    except KeyError as missing:
+        return [rules_cannot_run(missing)]
     paths = {r["name"]: r["path"] for r in descriptor["resources"]}
     problems = []
     for name, frame in frames.items():
         try:
-            checked[name].schema.validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as failed:
-            problems += failures(failed.failure_cases, checked[name], frame, paths[name], Lines(package_dir / paths[name]),
-                                 [p for p in reported if p.file == paths[name]])
+            problems += table_failures(checked[name], frame, paths[name], Lines(package_dir / paths[name]),
+                                       [p for p in reported if p.file == paths[name]])
+        except KeyError as missing:
+            problems.append(rules_cannot_run(missing, name))
     return problems
 
 
+def table_failures(table, frame, file: str, lines: Lines, reported: list[Problem]) -> list[Problem]:
+    import pandera.pandas as pa
+
+    try:
+        table.schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as failed:
+        return failures(failed.failure_cases, table, frame, file, lines, reported)
+    return []
+
+
+def rules_cannot_run(missing: KeyError, table: str | None = None) -> Problem:
+    """The rules in schemas/ read the shipped descriptor's resources, fields and constraints
+    by name: an edited descriptor can lack one, which is bad data, not a crash."""
+    where = f"resource '{table}' " if table else ""
+    return Problem(DESCRIPTOR, None, None, f"{where}lacks {missing}, which the semantic rules (schemas/) read: "
+                                           "restore it, or change the rules with it", "rules-cannot-run")
 
 
 def failures(cases, table, frame, file: str, lines: Lines, reported: list[Problem]) -> list[Problem]:
@@ -164,14 +203,14 @@ def failures(cases, table, frame, file: str, lines: Lines, reported: list[Proble
     rows_reported = {p.line for p in reported if p.column is None}
     cells_reported = {(p.line, p.column) for p in reported}
     problems, seen = [], set()
-    for case in cases.itertuples(index=False):
+    for case in per_cell(cases):
         row = None if case.index is None or case.index != case.index else int(case.index)
         line = lines(row)
         if case.schema_context != "DataFrameSchema" or case.check_number is None:
             column, reads, message, code = case.column, (case.column,), f"fails {case.check}", str(case.check)
         else:
             rule = table.rules[int(case.check_number)]
-            column = rule.column or case.column
+            column = rule.column or (case.column if row is not None else None)  # else it names the table
             reads, code = rule.reads_columns() + (column,), rule.name
             if row is None:
                 message = rule.explain_table(frame)
@@ -182,3 +221,14 @@ def failures(cases, table, frame, file: str, lines: Lines, reported: list[Proble
         seen.add((code, line, column))
         problems.append(Problem(file, line, column, message, code))
     return problems
+
+
+def per_cell(cases):
+    """pandera (0.35) reports a check that answers per cell as one case per row, whose
+    failure_case is {column: value} of the row's failing cells: one case per cell here."""
+    for case in cases.itertuples(index=False):
+        if isinstance(case.failure_case, dict):
+            for column, value in case.failure_case.items():
+                yield case._replace(column=column, failure_case=value)
+        else:
+            yield case

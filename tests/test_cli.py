@@ -1,0 +1,348 @@
+"""`kzuz validate`, the command line contract: exit codes, the three output formats,
+and bad input of every kind reported in plain words, with its line, never as a traceback."""
+import codecs
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, read_rows, set_cell, write_rows
+from scripts.cli import main
+from scripts.problems import Problem, github
+
+KZUZ = Path(sys.executable).with_name("kzuz")  # the installed console script, beside this Python
+ROWS = sum(len(read_rows(path)) - 1 for path in (ROOT / "data").glob("*.csv"))
+REGION_COLUMNS = "region_code, country, name_en, name_ru, name_iso, type"
+
+
+@pytest.fixture(autouse=True)
+def not_in_github_actions(monkeypatch):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)  # CI sets it; most tests want plain text
+
+
+def validate(capsys, *argv) -> tuple[int, list[str], str]:
+    """Exit code, stdout lines and stderr of `kzuz validate ARGV`."""
+    code = main(["validate", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+def reported(capsys, package: Path) -> list[str]:
+    """The problems `kzuz validate` prints for an invalid package, summary line left out."""
+    code, lines, err = validate(capsys, package)
+    assert (code, err) == (1, "")
+    assert lines[-1].startswith(f"invalid: {len(lines) - 1} problem")
+    return lines[:-1]
+
+
+def kzuz(*argv, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    return subprocess.run([str(KZUZ), *argv], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def edit(package: Path, table: str, change) -> None:
+    path = package / "data" / f"{table}.csv"
+    path.write_bytes(change(path.read_bytes()))
+
+
+def on_line(number: int, change):
+    """A bytes → bytes edit that changes one line of a file (header = 1)."""
+    def apply(raw: bytes) -> bytes:
+        lines = raw.split(b"\n")
+        lines[number - 1] = change(lines[number - 1])
+        return b"\n".join(lines)
+    return apply
+
+
+def edit_descriptor(package: Path, change) -> None:
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    change(descriptor)
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def resource(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+# The installed command --------------------------------------------------------------
+
+def test_the_installed_command_passes_a_valid_package_from_its_directory(package):
+    done = kzuz("validate", cwd=package)  # the package directory defaults to .
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"valid: 7 tables, {ROWS} rows\n", "")
+
+
+def test_the_installed_command_fails_a_broken_package_without_a_traceback(package):
+    line = set_cell(package, "regions", "KZ-19", "country", "XX")
+    visits = len(read_rows(package / "data" / "visits.csv")) - 1
+    (package / "data" / "visits.csv").write_bytes(b"")
+    done = kzuz("validate", str(package), cwd=ROOT)
+    assert "Traceback" not in done.stdout + done.stderr
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines() == [
+        f"data/regions.csv:{line}: country: 'XX' is not one of: KZ, UZ",
+        "data/visits.csv: is empty: it needs at least the header row",
+        f"invalid: 2 problems in 2 files ({ROWS - visits} rows read)",
+    ]
+
+
+# Exit codes and text output ---------------------------------------------------------
+
+def test_each_problem_is_a_line_then_a_summary(package, capsys):
+    line = set_cell(package, "regions", "KZ-19", "country", "XX")
+    visit = set_cell(package, "visits", "2017-03-23-state-visit-mirziyoyev", "end_date", "23.03.2017")
+    assert validate(capsys, package) == (1, [
+        f"data/regions.csv:{line}: country: 'XX' is not one of: KZ, UZ",
+        f"data/visits.csv:{visit}: end_date: '23.03.2017' is not a date: use YYYY-MM-DD "
+        "(a month is YYYY-MM-01, a year YYYY-01-01)",
+        f"invalid: 2 problems in 2 files ({ROWS} rows read)",
+    ], "")
+
+
+def test_one_problem_is_singular_in_the_summary(package, capsys):
+    set_cell(package, "regions", "KZ-19", "country", "XX")
+    assert validate(capsys, package)[1][-1] == f"invalid: 1 problem in 1 file ({ROWS} rows read)"
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["validate", "--nope"], "unrecognized arguments: --nope"),
+    (["validate", "--format", "xml"], "invalid choice: 'xml'"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ([], "the following arguments are required: COMMAND"),
+])
+def test_a_usage_error_exits_2_with_a_message_on_stderr(argv, says, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert (exited.value.code, out) == (2, "")
+    assert says in err
+
+
+def test_a_directory_that_does_not_exist_is_a_usage_error(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    assert validate(capsys, missing) == (2, [], f"kzuz validate: {missing} is not a directory\n")
+
+
+def test_a_directory_without_a_descriptor_is_a_usage_error(tmp_path, capsys):
+    assert validate(capsys, tmp_path) == (
+        2, [], f"kzuz validate: {tmp_path} has no datapackage.json: is it the package's directory?\n")
+
+
+# --format json and GitHub annotations -----------------------------------------------
+
+def test_json_of_a_valid_package(package, capsys):
+    code, lines, _ = validate(capsys, package, "--format", "json")
+    report = json.loads("\n".join(lines))
+    assert (code, report["valid"], report["problems"]) == (0, True, [])
+    assert report["rows"] == {path.stem: len(read_rows(path)) - 1 for path in (ROOT / "data").glob("*.csv")}
+
+
+def test_json_lists_each_problem_and_nothing_else_even_in_github_actions(package, capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    line = set_cell(package, "regions", "KZ-19", "country", "XX")
+    (package / "data" / "visits.csv").unlink()
+    code, lines, _ = validate(capsys, package, "--format", "json")
+    report = json.loads("\n".join(lines))
+    assert (code, report["valid"]) == (1, False)
+    assert report["problems"] == [
+        {"file": "data/regions.csv", "line": line, "column": "country", "message": "'XX' is not one of: KZ, UZ",
+         "code": "constraint-error"},
+        {"file": "data/visits.csv", "line": None, "column": None,
+         "message": "is missing: restore it, or remove its resource from datapackage.json", "code": "scheme-error"},
+    ]
+
+
+def test_github_actions_gets_annotations_before_the_text(package, capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    line = set_cell(package, "regions", "KZ-19", "country", "X\nY")  # a cell over two lines
+    code, lines, _ = validate(capsys, package)
+    assert code == 1
+    assert lines[0] == f"::error file=data/regions.csv,line={line},title=country::'X%0AY' is not one of: KZ, UZ"
+    assert lines[1:3] == [f"data/regions.csv:{line}: country: 'X", "Y' is not one of: KZ, UZ"]
+
+
+def test_annotation_properties_escape_commas_and_colons_and_the_message_newlines():
+    assert github([Problem("data/a,b:c.csv", 3, "x,y:z", "50% done\r\nnext: 1,2", "code"),
+                   Problem("datapackage.json", None, None, "is not UTF-8", "descriptor-encoding")]) == (
+        "::error file=data/a%2Cb%3Ac.csv,line=3,title=x%2Cy%3Az::50%25 done%0D%0Anext: 1,2\n"
+        "::error file=datapackage.json,title=descriptor-encoding::is not UTF-8\n")
+
+
+# Bad bytes and broken rows: one plain message each, at the line in the file -----------
+
+@pytest.mark.parametrize("table, change, expected", [
+    ("regions", lambda raw: codecs.BOM_UTF8 + raw,
+     "data/regions.csv:1: starts with a byte-order mark (BOM): save as UTF-8 without BOM (kzuz fmt fixes this)"),
+    ("regions", lambda raw: raw.replace(b"\n", b"\r\n"),
+     "data/regions.csv:1: ends its lines with CRLF (Windows): save with LF line ends (kzuz fmt fixes this)"),
+    ("regions", on_line(5, lambda line: line.replace(b"Almaty", b"Alm\0aty", 1)),
+     "data/regions.csv:5: contains a NUL byte: remove it"),
+    # the first byte that is not UTF-8 is on line 2 (Cyrillic) and 6 (é) respectively
+    ("treaties", lambda raw: raw.decode("utf-8").encode("cp1251"),
+     "data/treaties.csv:2: is not UTF-8 (byte 0xC4 cannot be read): save the file as UTF-8"),
+    ("regions", on_line(6, lambda line: line.replace(b"Atyrau Region", b"Atyrau R\xe9gion")),
+     "data/regions.csv:6: is not UTF-8 (byte 0xE9 cannot be read): save the file as UTF-8"),
+    ("regions", on_line(4, lambda line: b",".join(line.split(b",")[:4])),
+     "data/regions.csv:4: has 4 cells where the header has 6: add the missing commas "
+     "(and quote any cell that contains a comma or a line break)"),
+    ("regions", on_line(4, lambda line: line.split(b",")[0]),
+     "data/regions.csv:4: has 1 cell where the header has 6: add the missing commas "
+     "(and quote any cell that contains a comma or a line break)"),
+    ("regions", on_line(4, lambda line: line + b",extra"),
+     "data/regions.csv:4: has more cells than the header's 6: quote any cell that contains a comma"),
+    # the rest of the file is read inside the quote: no "has 2 cells", no foreign key noise
+    ("regions", on_line(5, lambda line: line.replace(b",KZ,", b',"KZ,', 1)),
+     'data/regions.csv:5: has a quoted cell that is never closed: add the closing "'),
+    ("regions", on_line(5, lambda line: b"\n" + line), "data/regions.csv:5: is blank: remove the line"),
+    ("regions", lambda raw: b"\n" + raw, "data/regions.csv:1: is blank: the header must be the first line"),
+], ids=["bom", "crlf", "nul", "windows-1251", "latin-1", "too-few-cells", "one-cell", "extra-cell", "unclosed-quote",
+        "blank-line", "blank-first-line"])
+def test_bad_bytes_and_rows(package, capsys, table, change, expected):
+    edit(package, table, change)
+    assert reported(capsys, package) == [expected]
+
+
+def test_the_line_is_the_line_in_the_file_after_a_cell_over_two_lines(package, capsys):
+    edit(package, "regions", on_line(5, lambda line: line.replace(b",KZ,", b",XX,", 1)))
+    edit(package, "regions", on_line(3, lambda line: line.replace(b"Akmola Region", b'"Akmola\nRegion"')))
+    assert reported(capsys, package) == ["data/regions.csv:6: country: 'XX' is not one of: KZ, UZ"]
+
+
+def test_a_quote_inside_an_unquoted_cell_is_a_character_not_an_unclosed_quote(package, capsys):
+    edit(package, "regions", on_line(8, lambda line: line.replace(b",KZ,", b",XX,", 1)))
+    edit(package, "regions", on_line(5, lambda line: line.replace(b"Almaty Region", b'Almaty "Region', 1)))
+    assert reported(capsys, package) == ["data/regions.csv:8: country: 'XX' is not one of: KZ, UZ"]
+
+
+def test_a_missing_file_is_reported_once_not_in_the_tables_that_point_to_it(package, capsys):
+    (package / "data" / "visits.csv").unlink()
+    assert reported(capsys, package) == [
+        "data/visits.csv: is missing: restore it, or remove its resource from datapackage.json"]
+
+
+def test_an_empty_file_is_reported_without_foreign_key_noise(package, capsys):
+    (package / "data" / "visits.csv").write_bytes(b"")
+    assert reported(capsys, package) == ["data/visits.csv: is empty: it needs at least the header row"]
+
+
+# Header-only tables: valid for frictionless; the rules must run on them, not crash -----
+# (a pandas deprecation on an empty table is the next pandas's crash, so it fails here)
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_a_header_only_treaties_table_is_valid(package, capsys):
+    # No rule asks for a treaty, and every source a treaty cites is cited by other rows too.
+    path = package / "data" / "treaties.csv"
+    treaties = len(read_rows(path)) - 1
+    write_rows(path, read_rows(path)[:1])
+    assert validate(capsys, package) == (0, [f"valid: 7 tables, {ROWS - treaties} rows"], "")
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_a_source_cited_only_by_an_emptied_table_is_cited_by_no_row(package, capsys):
+    for table in ("visits", "indicators"):  # after this, only treaties cite kisi-2025-auelbayev
+        path = package / "data" / f"{table}.csv"
+        rows = read_rows(path)
+        write_rows(path, [[("trend-2025-11" if cell == "kisi-2025-auelbayev" else cell) for cell in row] for row in rows])
+    path = package / "data" / "treaties.csv"
+    write_rows(path, read_rows(path)[:1])
+    line = next(n for n, row in enumerate(read_rows(package / "data" / "sources.csv"), 1) if row[0] == "kisi-2025-auelbayev")
+    assert reported(capsys, package) == [
+        f"data/sources.csv:{line}: source_id: kisi-2025-auelbayev is cited by no row: cite it or remove it"]
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_a_header_only_sources_table_fails_each_row_that_cites_a_source(package, capsys):
+    path = package / "data" / "sources.csv"
+    write_rows(path, read_rows(path)[:1])
+    citing = [p for p in (ROOT / "data").glob("*.csv") if "source_id" in read_rows(p)[0] and p.stem != "sources"]
+    problems = reported(capsys, package)
+    assert len(problems) == sum(len(read_rows(p)) - 1 for p in citing)
+    assert all(p.endswith("in data/sources.csv") and ": source_id: '" in p for p in problems)
+
+
+# The header, by column name ------------------------------------------------------------
+
+def rename(old: str, new: str):
+    return lambda rows: [[new if cell == old else cell for cell in rows[0]]] + rows[1:]
+
+
+def without(column: str):
+    return lambda rows: [[c for c, name in zip(row, rows[0]) if name != column] for row in rows]
+
+
+@pytest.mark.parametrize("change, expected", [
+    (rename("name_ru", "name_en"), [
+        "data/regions.csv:1: name_en: column 'name_en' appears twice in the header",
+        f"data/regions.csv:1: name_ru: column 'name_ru' is missing from the header: the columns are {REGION_COLUMNS}"]),
+    # not "the header has 'name_iso' where the schema has 'name_ru'", and so on down the header
+    (without("name_ru"), [
+        f"data/regions.csv:1: name_ru: column 'name_ru' is missing from the header: the columns are {REGION_COLUMNS}"]),
+    (lambda rows: [row + [("wiki" if n == 0 else "")] for n, row in enumerate(rows)], [
+        f"data/regions.csv:1: wiki: column 'wiki' is not in the schema: the columns are {REGION_COLUMNS}"]),
+    # and no "'Abai Region' is not one of: KZ, UZ" for each row read under the wrong name
+    (lambda rows: [[row[0], row[2], row[1], *row[3:]] for row in rows], [
+        f"data/regions.csv:1: country: the header has 'country' where the schema has 'name_en': "
+        f"the columns are {REGION_COLUMNS}, in that order (kzuz fmt reorders them)",
+        f"data/regions.csv:1: name_en: the header has 'name_en' where the schema has 'country': "
+        f"the columns are {REGION_COLUMNS}, in that order (kzuz fmt reorders them)"]),
+], ids=["duplicated", "missing", "extra", "reordered"])
+def test_header_problems_name_the_column(package, capsys, change, expected):
+    path = package / "data" / "regions.csv"
+    write_rows(path, change(read_rows(path)))
+    assert reported(capsys, package) == expected
+
+
+# datapackage.json -------------------------------------------------------------------
+
+def test_a_descriptor_that_is_not_json_gives_the_line(package, capsys):
+    (package / "datapackage.json").write_text('{\n  "name": "x",\n  "resources": [,]\n}\n', encoding="utf-8")
+    assert reported(capsys, package) == ["datapackage.json:3: is not valid JSON: Expecting value (column 17)"]
+
+
+def test_a_descriptor_that_names_a_missing_file(package, capsys):
+    edit_descriptor(package, lambda d: resource(d, "visits").update(path="data/visit.csv"))
+    assert reported(capsys, package) == [
+        "data/visit.csv: is missing: restore it, or remove its resource from datapackage.json"]
+
+
+def test_an_unknown_field_type_names_its_resource_and_field(package, capsys):
+    def misspell(descriptor):
+        next(f for f in resource(descriptor, "visits")["schema"]["fields"] if f["name"] == "start_date")["type"] = "dat"
+    edit_descriptor(package, misspell)
+    assert reported(capsys, package) == [
+        """datapackage.json: resource 'visits', field 'start_date': field type "dat" is not supported"""]
+
+
+def test_a_resource_without_a_path_is_named(package, capsys):
+    edit_descriptor(package, lambda d: resource(d, "visits").pop("path"))
+    assert reported(capsys, package) == [
+        """datapackage.json: resource 'visits': one of the properties "path" or "data" is required"""]
+
+
+@pytest.mark.parametrize("where, shown", [({"data": [["region_code"]]}, "inline data"),
+                                         ({"path": "https://example.org/regions.csv"}, "https://example.org/regions.csv")])
+def test_a_table_that_is_not_a_file_in_the_package_is_not_passed_unchecked(package, capsys, where, shown):
+    def move(descriptor):
+        resource(descriptor, "regions").pop("path")
+        resource(descriptor, "regions").update(where)
+    edit_descriptor(package, move)
+    assert reported(capsys, package) == [
+        f"datapackage.json: resource 'regions' has no path in the package ({shown}): every table is a CSV file under data/"]
+
+
+def test_a_descriptor_without_resources_is_not_valid(package, capsys):
+    edit_descriptor(package, lambda d: d.update(resources=[]))
+    assert reported(capsys, package) == ["datapackage.json: lists no resources: each table needs one"]
+
+
+def test_a_field_the_rules_read_renamed_everywhere_is_reported_not_a_crash(package, capsys):
+    def rename_field(descriptor):
+        next(f for f in resource(descriptor, "regions")["schema"]["fields"] if f["name"] == "country")["name"] = "land"
+    edit_descriptor(package, rename_field)
+    path = package / "data" / "regions.csv"
+    write_rows(path, rename("country", "land")(read_rows(path)))
+    assert reported(capsys, package) == [
+        "datapackage.json: lacks 'country', which the semantic rules (schemas/) read: restore it, or change the rules with it"]
