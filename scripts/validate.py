@@ -14,6 +14,7 @@ from pathlib import Path
 from .csv_files import Lines, check_bytes
 from .explain import STRUCTURAL, borrowed, descriptor_problems, explain, header_problems, merge_ragged, said_elsewhere
 from .problems import Problem
+from .versions import version_problems
 
 DESCRIPTOR = "datapackage.json"
 
@@ -42,6 +43,7 @@ def validate(package_dir: Path, today: datetime.date | None = None) -> Report:
     report = Report()
     descriptor = read_descriptor(descriptor_path, report)
     if descriptor is not None:
+        report.problems += version_problems(package_dir)
         package = open_package(descriptor, package_dir, report)
         if package is not None:
             check_tables(package, package_dir, report, today)

@@ -1,0 +1,219 @@
+"""`kzuz diff OLD NEW`: what changed in the data, row by row, keyed by primary key.
+
+OLD and NEW may each be a package directory, a release zip, or a git ref of the
+repository the command runs in (`kzuz diff v0.1.0 HEAD`). Cells are compared as the
+text in the CSV, so a change is exactly what a reviewer would see in the file.
+From the changes it names the smallest version bump they require (DESIGN.md):
+major for a removed or retyped column, a removed table or a changed key; minor for
+added rows, columns or tables; patch for corrected values (and removed rows).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .validate import DESCRIPTOR
+
+BUMPS = ("none", "patch", "minor", "major")
+
+
+class CannotRead(Exception):
+    """OLD or NEW is neither a package directory, a zip nor a git ref."""
+
+
+@dataclass
+class Snapshot:
+    descriptor: dict
+    tables: dict[str, list[dict[str, str]]]  # resource name -> rows as text
+
+    def schema(self, name: str) -> dict:
+        return next(r["schema"] for r in self.descriptor["resources"] if r["name"] == name)
+
+
+@dataclass
+class TableDiff:
+    name: str
+    added: list[str] = field(default_factory=list)       # keys, as "a | b" for composite keys
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # key -> column -> [old, new]
+    schema: list[str] = field(default_factory=list)      # schema changes, in words
+
+
+@dataclass
+class Diff:
+    tables: list[TableDiff]
+    bump: str
+    reasons: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# Reading -----------------------------------------------------------------------------
+
+def read_snapshot(source: str, repo: Path = Path(".")) -> Snapshot:
+    path = Path(source)
+    if path.is_dir():
+        return _snapshot(lambda name: (path / name).read_bytes())
+    if path.is_file() and zipfile.is_zipfile(path):
+        return _snapshot_from_zip(path)
+    if _is_git_ref(source, repo):
+        return _snapshot(lambda name: _git_show(repo, source, name))
+    raise CannotRead(f"{source} is not a package directory, a zip or a git ref")
+
+
+def _snapshot(read) -> Snapshot:
+    descriptor = json.loads(read(DESCRIPTOR).decode("utf-8"))
+    tables = {r["name"]: _rows(read(r["path"])) for r in descriptor["resources"]}
+    return Snapshot(descriptor, tables)
+
+
+def _snapshot_from_zip(path: Path) -> Snapshot:
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        top = min((n for n in names if PurePosixPath(n).name == DESCRIPTOR), key=len, default=None)
+        if top is None:
+            raise CannotRead(f"{path} holds no {DESCRIPTOR}")
+        base = PurePosixPath(top).parent
+        return _snapshot(lambda name: archive.read(str(base / name) if str(base) != "." else name))
+
+
+def _rows(raw: bytes) -> list[dict[str, str]]:
+    text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def _is_git_ref(ref: str, repo: Path) -> bool:
+    return subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=repo,
+                          capture_output=True).returncode == 0
+
+
+def _git_show(repo: Path, ref: str, name: str) -> bytes:
+    prefix = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(["git", "show", f"{ref}:{prefix}{name}"], cwd=repo, capture_output=True, check=True).stdout
+
+
+# Comparing ---------------------------------------------------------------------------
+
+def diff(old: Snapshot, new: Snapshot) -> Diff:
+    old_names = [r["name"] for r in old.descriptor["resources"]]
+    new_names = [r["name"] for r in new.descriptor["resources"]]
+    tables, reasons = [], {}
+    for name in new_names:
+        if name not in old_names:
+            table = TableDiff(name, added=[_key(row, new.schema(name)) for row in new.tables[name]],
+                              schema=["table added"])
+            reasons.setdefault("minor", []).append(f"table {name} added")
+        else:
+            table = compare_table(name, old, new, reasons)
+        tables.append(table)
+    for name in old_names:
+        if name not in new_names:
+            tables.append(TableDiff(name, removed=[_key(r, old.schema(name)) for r in old.tables[name]],
+                                    schema=["table removed"]))
+            reasons.setdefault("major", []).append(f"table {name} removed")
+    bump = max(reasons, key=BUMPS.index, default="none")
+    return Diff(tables, bump, reasons.get(bump, []))
+
+
+def compare_table(name: str, old: Snapshot, new: Snapshot, reasons: dict) -> TableDiff:
+    table = TableDiff(name, schema=schema_changes(old.schema(name), new.schema(name)))
+    for change in table.schema:
+        level = "minor" if change.startswith("field added") else "major"
+        reasons.setdefault(level, []).append(f"{name}: {change}")
+    old_rows = {_key(r, new.schema(name)): r for r in old.tables[name]}
+    new_rows = {_key(r, new.schema(name)): r for r in new.tables[name]}
+    table.added = [k for k in new_rows if k not in old_rows]
+    table.removed = [k for k in old_rows if k not in new_rows]
+    shared = [f["name"] for f in new.schema(name)["fields"] if f["name"] in {g["name"] for g in old.schema(name)["fields"]}]
+    for key in (k for k in new_rows if k in old_rows):
+        cells = {c: [old_rows[key].get(c) or "", new_rows[key].get(c) or ""] for c in shared
+                 if (old_rows[key].get(c) or "") != (new_rows[key].get(c) or "")}
+        if cells:
+            table.changed[key] = cells
+    if table.added:
+        reasons.setdefault("minor", []).append(f"{name}: {len(table.added)} row(s) added")
+    if table.changed:
+        reasons.setdefault("patch", []).append(f"{name}: {len(table.changed)} row(s) corrected")
+    if table.removed:
+        reasons.setdefault("patch", []).append(f"{name}: {len(table.removed)} row(s) removed")
+    return table
+
+
+def schema_changes(old: dict, new: dict) -> list[str]:
+    old_fields = {f["name"]: f.get("type", "any") for f in old["fields"]}
+    new_fields = {f["name"]: f.get("type", "any") for f in new["fields"]}
+    changes = [f"field added: {n} ({t})" for n, t in new_fields.items() if n not in old_fields]
+    changes += [f"field removed: {n}" for n in old_fields if n not in new_fields]
+    changes += [f"field retyped: {n} ({old_fields[n]} → {t})" for n, t in new_fields.items()
+                if n in old_fields and old_fields[n] != t]
+    if old.get("primaryKey") != new.get("primaryKey"):
+        changes.append(f"primary key changed: {old.get('primaryKey')} → {new.get('primaryKey')}")
+    if _foreign_keys(old) != _foreign_keys(new):
+        changes.append("foreign keys changed")
+    return changes
+
+
+def _foreign_keys(schema: dict) -> list:
+    """Foreign keys with `fields` always lists: "a" and ["a"] say the same."""
+    listed = lambda v: [v] if isinstance(v, str) else list(v)  # noqa: E731
+    return sorted((listed(k["fields"]), k["reference"].get("resource", ""), listed(k["reference"]["fields"]))
+                  for k in schema.get("foreignKeys", []))
+
+
+def _key(row: dict[str, str], schema: dict) -> str:
+    return " | ".join(row.get(k) or "" for k in schema.get("primaryKey", [])) or json.dumps(row, ensure_ascii=False)
+
+
+# Showing -----------------------------------------------------------------------------
+
+def counts(table: TableDiff) -> str:
+    return f"{len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed"
+
+
+def as_text(result: Diff) -> str:
+    out = []
+    for table in result.tables:
+        if not (table.added or table.removed or table.changed or table.schema):
+            continue
+        out.append(f"{table.name}: {counts(table)}")
+        out += [f"  schema: {change}" for change in table.schema]
+        out += [f"  + {key}" for key in table.added]
+        out += [f"  - {key}" for key in table.removed]
+        for key, cells in table.changed.items():
+            out.append(f"  ~ {key}")
+            out += [f"      {column}: {old!r} → {new!r}" for column, (old, new) in cells.items()]
+    out.append("no changes" if result.bump == "none" else
+               f"smallest version bump required: {result.bump} ({'; '.join(result.reasons)})")
+    return "\n".join(out) + "\n"
+
+
+def as_markdown(result: Diff) -> str:
+    out = ["| table | added | removed | changed |", "|---|---:|---:|---:|"]
+    out += [f"| `{t.name}` | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |" for t in result.tables]
+    for table in result.tables:
+        if not (table.added or table.removed or table.changed or table.schema):
+            continue
+        out += ["", f"### `{table.name}`", ""]
+        out += [f"- schema: {change}" for change in table.schema]
+        out += [f"- added `{key}`" for key in table.added]
+        out += [f"- removed `{key}`" for key in table.removed]
+        for key, cells in table.changed.items():
+            out.append(f"- changed `{key}`: " + "; ".join(
+                f"{column} `{_md(old)}` → `{_md(new)}`" for column, (old, new) in cells.items()))
+    out += ["", "No changes." if result.bump == "none" else
+            f"Smallest version bump required: **{result.bump}** ({'; '.join(result.reasons)})."]
+    return "\n".join(out) + "\n"
+
+
+def _md(value: str) -> str:
+    return value.replace("`", "'").replace("\n", " ").replace("|", "\\|")
+
+
+def as_json(result: Diff) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,77 @@
+"""The package's version, which must read the same in every file that states it, and
+the CHANGELOG section written for it."""
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+from .problems import Problem
+
+CHANGELOG = "CHANGELOG.md"
+SECTION = re.compile(r"^## \[(?P<version>\d+\.\d+\.\d+)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.M)
+
+
+def stated_versions(package_dir: Path) -> dict[str, str | None]:
+    """file → the version it states, for each file that exists (a release zip has only the descriptor)."""
+    readers = {
+        "datapackage.json": lambda text: json.loads(text).get("version"),
+        "pyproject.toml": lambda text: tomllib.loads(text).get("project", {}).get("version"),
+        "CITATION.cff": lambda text: (m.group(1).strip().strip("'\"") if (m := re.search(r"^version:\s*(.+)$", text, re.M)) else None),
+    }
+    found = {}
+    for name, read in readers.items():
+        path = package_dir / name
+        if path.is_file():
+            try:
+                found[name] = read(path.read_text(encoding="utf-8"))
+            except (ValueError, tomllib.TOMLDecodeError):
+                found[name] = None  # the file's own syntax error is reported elsewhere
+    return found
+
+
+def version_problems(package_dir: Path) -> list[Problem]:
+    stated = stated_versions(package_dir)
+    descriptor = stated.get("datapackage.json")
+    return [Problem(name, _line_of(package_dir / name, version), "version",
+                    f"says {version}, but datapackage.json says {descriptor}: change versions only with bump2version",
+                    "version-disagrees")
+            for name, version in stated.items() if name != "datapackage.json" and version != descriptor]
+
+
+def _line_of(path: Path, version: str | None) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if version and line.lstrip().startswith("version") and version in line:
+            return number
+    return None
+
+
+def changelog_section(package_dir: Path, version: str) -> tuple[str, str] | None:
+    """(release date, the section's text) of `## [version] - date`, or None."""
+    path = package_dir / CHANGELOG
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    headings = list(SECTION.finditer(text))
+    for n, heading in enumerate(headings):
+        if heading.group("version") == version:
+            end = headings[n + 1].start() if n + 1 < len(headings) else _links_start(text, heading.end())
+            return heading.group("date"), text[heading.end():end].strip()
+    return None
+
+
+def _links_start(text: str, after: int) -> int:
+    links = re.search(r"^\[[^\]]+\]: ", text[after:], re.M)
+    return after + links.start() if links else len(text)
+
+
+def parse(version: str) -> tuple[int, int, int]:
+    major, minor, patch = (int(part) for part in version.split("."))
+    return major, minor, patch
+
+
+def bump_between(old: str, new: str) -> str:
+    """'major', 'minor', 'patch' or 'none' (also for a step backwards)."""
+    a, b = parse(old), parse(new)
+    if b <= a:
+        return "none"
+    return "major" if b[0] > a[0] else "minor" if b[1] > a[1] else "patch"
