@@ -1,9 +1,10 @@
 """What frictionless does not look at: the bytes of a CSV file.
 
-frictionless reads a BOM, CRLF line ends, NUL bytes, an unclosed quote and a blank line
-before the header without a word, and reports a bad encoding without a line. These
-checks fill that gap, and `record_lines` maps frictionless's row numbers (records) to lines in the file, which
-differ once a quoted cell spans lines.
+frictionless reads a BOM, CRLF line ends, NUL bytes, an unclosed quote, text after a
+closing quote and a blank line before the header without a word, and reports a bad
+encoding without a line. These checks fill that gap, and `record_lines` maps
+frictionless's row numbers (records) to lines in the file, which differ once a quoted
+cell spans lines.
 """
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from pathlib import Path
 from .problems import Problem
 
 FMT_HINT = "(kzuz fmt fixes this)"
+
+# The csv module refuses a cell over 128 KiB; how long a cell may be is the schema's
+# maxLength to say, in words. (frictionless raises the limit too, but only once imported.)
+csv.field_size_limit(2**31 - 1)
 
 
 def line_at(raw: bytes, offset: int) -> int:
@@ -43,6 +48,11 @@ def check_bytes(raw: bytes, file: str) -> tuple[list[Problem], str | None]:
     if opened is not None:
         problems.append(Problem(file, text.count("\n", 0, opened) + 1, None,
                                 'has a quoted cell that is never closed: add the closing "', "unclosed-quote"))
+    else:
+        misquoted = text_after_quote(text)
+        if misquoted is not None:
+            problems.append(Problem(file, misquoted, None, 'has a quoted cell with text after its closing quote: '
+                                    'quote the whole cell, doubling each " inside it', "text-after-quote"))
     return problems, text
 
 
@@ -62,6 +72,19 @@ def unclosed_quote(text: str) -> int | None:
                 return position
             position = close
         position = text.find('"', position + 1)
+    return None
+
+
+def text_after_quote(text: str) -> int | None:
+    """Line of a quoted cell with text after its closing quote ("Almaty" Region), which
+    frictionless reads as Almaty Region without a word and a strict reader refuses (kzuz
+    fmt among them). Once every quote is closed, that is all a strict reader refuses."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error:
+        return reader.line_num
     return None
 
 
