@@ -95,7 +95,10 @@ def _is_git_ref(ref: str, repo: Path) -> bool:
 
 def _git_show(repo: Path, ref: str, name: str) -> bytes:
     prefix = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=repo, capture_output=True, text=True).stdout.strip()
-    return subprocess.run(["git", "show", f"{ref}:{prefix}{name}"], cwd=repo, capture_output=True, check=True).stdout
+    shown = subprocess.run(["git", "show", f"{ref}:{prefix}{name}"], cwd=repo, capture_output=True)
+    if shown.returncode != 0:  # a ref from before the package, or a command run outside its directory
+        raise CannotRead(f"{ref} has no {prefix}{name}")
+    return shown.stdout
 
 
 # Comparing ---------------------------------------------------------------------------
@@ -126,7 +129,7 @@ def compare_table(name: str, old: Snapshot, new: Snapshot, reasons: dict) -> Tab
     for change in table.schema:
         level = "minor" if change.startswith("field added") else "major"
         reasons.setdefault(level, []).append(f"{name}: {change}")
-    old_rows = {_key(r, new.schema(name)): r for r in old.tables[name]}
+    old_rows = {_key(r, matching_key(old.schema(name), new.schema(name))): r for r in old.tables[name]}
     new_rows = {_key(r, new.schema(name)): r for r in new.tables[name]}
     table.added = [k for k in new_rows if k not in old_rows]
     table.removed = [k for k in old_rows if k not in new_rows]
@@ -143,6 +146,13 @@ def compare_table(name: str, old: Snapshot, new: Snapshot, reasons: dict) -> Tab
     if table.removed:
         reasons.setdefault("patch", []).append(f"{name}: {len(table.removed)} row(s) removed")
     return table
+
+
+def matching_key(old: dict, new: dict) -> dict:
+    """The schema whose primary key identifies the old rows: the new one, unless the old
+    rows lack one of its fields (a new column became the key) and so cannot be matched."""
+    old_fields = {f["name"] for f in old["fields"]}
+    return new if set(new.get("primaryKey", [])) <= old_fields else old
 
 
 def schema_changes(old: dict, new: dict) -> list[str]:

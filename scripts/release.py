@@ -1,9 +1,11 @@
 """`kzuz release`: check that the package may be released, then build `dist/`.
 
 Refuses when the package is invalid, the version disagrees between files, CHANGELOG
-has no section for the version, or the bump since the previous release tag is smaller
-than the change requires (`kzuz diff`). Builds, byte for byte the same from the same
-commit (fixed zip timestamps and order; no clock is read):
+has no section for the version, the bump since the previous release tag is smaller
+than the change requires (`kzuz diff`), or the version's own tag exists with other data.
+Builds, byte for byte the same from the same commit and the same library versions
+(fixed zip timestamps and order; no clock is read; pyarrow and SQLite write their
+version into their files):
 
     dist/NAME-X.Y.Z.zip       datapackage.json (with hash and bytes per resource) + data/*.csv
     dist/NAME-X.Y.Z.sqlite    one table per resource, with primary and foreign keys
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from . import diff as diffs
 from .validate import DESCRIPTOR, validate
-from .versions import bump_between, changelog_section, parse, stated_versions, version_problems
+from .versions import bump_between, changelog_section, parse, stated_versions
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build clock in the archive
 SQL_TYPES = {"string": "TEXT", "date": "TEXT", "number": "NUMERIC", "integer": "INTEGER", "boolean": "INTEGER"}
@@ -64,39 +66,70 @@ def release(package_dir: Path, previous: str | None = None) -> Built:
 
 
 def check_releasable(package_dir: Path, previous: str | None):
-    report = validate(package_dir)
-    if not report.valid:
-        raise Refused([f"the package is invalid ({len(report.problems)} problems): run kzuz validate and fix them"])
-    if problems := version_problems(package_dir):
-        raise Refused([f"{p.file} {p.message}" for p in problems])
+    check_valid(package_dir)
     version = stated_versions(package_dir)["datapackage.json"]
     found = changelog_section(package_dir, version)
     if found is None:
         raise Refused([f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': cut the version with "
                        "bump2version, which moves 'Unreleased' under it"])
     date, section = found
+    current = diffs.read_snapshot(str(package_dir))
+    check_not_released(package_dir, version, current)
     previous = previous or previous_tag(package_dir, version)
-    old = diffs.read_snapshot(previous, repo=package_dir) if previous else empty_like(package_dir)
-    change = diffs.diff(old, diffs.read_snapshot(str(package_dir)))
+    old = read_previous(previous, package_dir) if previous else empty_like(package_dir)
+    change = diffs.diff(old, current)
     if previous:
-        made = bump_between(previous.lstrip("v"), version)
+        # from the descriptor, not the tag's name: --previous may also be a zip or a folder
+        made = bump_between(old.descriptor.get("version") or previous.lstrip("v"), version)
         if diffs.BUMPS.index(made) < diffs.BUMPS.index(change.bump):
             raise Refused([f"{previous} → {version} is a {made} bump, but the changes since {previous} need a "
                            f"{change.bump} bump ({'; '.join(change.reasons)})"])
     return version, date, section, previous, change
 
 
-def previous_tag(package_dir: Path, version: str) -> str | None:
-    """The highest `vX.Y.Z` tag below `version`, or None before the first release."""
+def check_valid(package_dir: Path) -> None:
+    report = validate(package_dir)
+    # a disagreeing version is one of validate's problems; name it, since its fix is bump2version
+    reasons = [f"{p.file} {p.message}" for p in report.problems if p.code == "version-disagrees"]
+    if others := len(report.problems) - len(reasons):
+        reasons.insert(0, f"the package is invalid ({others} problem{'s' * (others != 1)}): "
+                          "run kzuz validate and fix what it lists")
+    if reasons:
+        raise Refused(reasons)
+
+
+def check_not_released(package_dir: Path, version: str, current: diffs.Snapshot) -> None:
+    """A version is released once: if its tag exists (a rebuild, as on CI), the data must be the tag's."""
+    tag = version_tags(package_dir).get(parse(version))
+    if tag and diffs.diff(diffs.read_snapshot(tag, repo=package_dir), current).bump != "none":
+        raise Refused([f"{version} is already released as {tag}, and the data have changed since: cut a new "
+                       "version with bump2version"])
+
+
+def read_previous(previous: str, package_dir: Path) -> diffs.Snapshot:
+    try:
+        return diffs.read_snapshot(previous, repo=package_dir)
+    except diffs.CannotRead as error:
+        raise Refused([f"--previous {error}"]) from None
+
+
+def version_tags(package_dir: Path) -> dict[tuple[int, int, int], str]:
+    """version → its `vX.Y.Z` tag."""
     listed = subprocess.run(["git", "tag", "--list", "v*.*.*"], cwd=package_dir, capture_output=True, text=True)
-    tags = []
+    tags = {}
     for tag in listed.stdout.split():
         try:
-            tags.append((parse(tag[1:]), tag))
+            tags[parse(tag[1:])] = tag
         except ValueError:
             continue  # not a release tag
-    below = [(v, t) for v, t in tags if v < parse(version)]
-    return max(below)[1] if below else None
+    return tags
+
+
+def previous_tag(package_dir: Path, version: str) -> str | None:
+    """The highest `vX.Y.Z` tag below `version`, or None before the first release."""
+    tags = version_tags(package_dir)
+    below = [v for v in tags if v < parse(version)]
+    return tags[max(below)] if below else None
 
 
 def empty_like(package_dir: Path) -> diffs.Snapshot:

@@ -1,0 +1,417 @@
+"""`kzuz release`: it refuses, saying why and what to do, when the package is invalid, the
+version disagrees between files, CHANGELOG has no section for it, or the bump is smaller
+than the changes since the previous release need; otherwise it builds `dist/` — a zip
+that frictionless loads and whose hashes verify, SQLite that enforces the keys, typed
+Parquet, SHA256SUMS and release notes — the same bytes every time.
+
+Each test works in a git repository holding a copy of the project (tests/repository.py),
+tagged as the current version and then changed and cut with bump2version, as a
+maintainer would."""
+import datetime
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import warnings
+import zipfile
+from pathlib import Path
+
+import frictionless
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from conftest import ROOT, read_rows, set_cell, write_rows
+from repository import bump, commit, git, make_repository, version_of
+from scripts import diff
+from scripts.cli import main
+from scripts.release import release
+from scripts.versions import changelog_section
+
+OLD = version_of(ROOT)
+NAME = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["name"]
+TITLE = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["title"]
+NEW_TREATY = "1998-10-31-eternal-friendship-copy"
+
+
+def next_version(version: str, part: str) -> str:
+    major, minor, patch = map(int, version.split("."))
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[part]
+
+
+MINOR, PATCH = next_version(OLD, "minor"), next_version(OLD, "patch")
+
+
+def add_a_treaty(repo: Path) -> None:
+    """A valid new row: a copy of the 1998 treaty under a new id (a minor change)."""
+    path = repo / "data" / "treaties.csv"
+    rows = read_rows(path)
+    rows.append([NEW_TREATY, *next(r for r in rows if r[0] == "1998-10-31-eternal-friendship")[1:]])
+    write_rows(path, rows)
+
+
+def correct_a_region(repo: Path) -> None:
+    set_cell(repo, "regions", "KZ-11", "name_en", "Aqmola Region")
+
+
+def cut(repo: Path, part: str) -> None:
+    done = bump(repo, part)
+    assert done.returncode == 0, done.stderr
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# Refused -----------------------------------------------------------------------------
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The project as released: tagged with its current version."""
+    repo = make_repository(tmp_path / "repo")
+    git(repo, "tag", f"v{OLD}")
+    return repo
+
+
+def refused(capsys, repo: Path, *argv: str) -> list[str]:
+    """What `kzuz release` prints on refusing; it must exit 1 and build nothing."""
+    assert main(["release", str(repo), *argv]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and not (repo / "dist").exists()
+    return err.splitlines()
+
+
+def test_refused_when_the_package_is_invalid(repo, capsys):
+    cut(repo, "minor")
+    set_cell(repo, "regions", "KZ-11", "name_en", " Aqmola Region")
+    assert refused(capsys, repo) == [
+        "kzuz release: refused: the package is invalid (1 problem): run kzuz validate and fix what it lists"]
+
+
+def test_refused_when_the_version_disagrees_between_files(repo, capsys):
+    cut(repo, "minor")
+    path = repo / "pyproject.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(f'version = "{MINOR}"', 'version = "9.9.9"'),
+                    encoding="utf-8")
+    assert refused(capsys, repo) == [f"kzuz release: refused: pyproject.toml says 9.9.9, but datapackage.json says "
+                                     f"{MINOR}: change versions only with bump2version"]
+
+
+def test_refused_when_the_version_disagrees_and_the_data_are_invalid(repo, capsys):
+    cut(repo, "minor")
+    set_cell(repo, "regions", "KZ-11", "name_en", " Aqmola Region ")
+    set_cell(repo, "regions", "KZ-15", "name_en", "")
+    path = repo / "CITATION.cff"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"version: {MINOR}", f"version: {OLD}"), encoding="utf-8")
+    assert refused(capsys, repo) == [
+        "kzuz release: refused: the package is invalid (2 problems): run kzuz validate and fix what it lists",
+        f"kzuz release: refused: CITATION.cff says {OLD}, but datapackage.json says {MINOR}: "
+        "change versions only with bump2version"]
+
+
+def test_refused_when_the_changelog_has_no_section_for_the_version(repo, capsys):
+    """The version moved by hand: the files agree, but Unreleased was never filed under it."""
+    for name, old, new in [("datapackage.json", f'"version": "{OLD}"', f'"version": "{MINOR}"'),
+                           ("pyproject.toml", f'version = "{OLD}"', f'version = "{MINOR}"'),
+                           ("CITATION.cff", f"\nversion: {OLD}", f"\nversion: {MINOR}")]:
+        path = repo / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert refused(capsys, repo) == [
+        f"kzuz release: refused: CHANGELOG.md has no section '## [{MINOR}] - YYYY-MM-DD': cut the version with "
+        "bump2version, which moves 'Unreleased' under it"]
+
+
+def test_refused_when_added_rows_get_only_a_patch_bump(repo, capsys):
+    add_a_treaty(repo)
+    commit(repo, "Add a treaty")
+    cut(repo, "patch")
+    assert refused(capsys, repo) == [
+        f"kzuz release: refused: v{OLD} → {PATCH} is a patch bump, but the changes since v{OLD} need a minor bump "
+        "(treaties: 1 row(s) added)"]
+
+
+def test_refused_when_a_changed_key_gets_only_a_minor_bump(repo, capsys):
+    path = repo / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    next(r for r in descriptor["resources"] if r["name"] == "visits")["schema"]["primaryKey"] = ["visit_id", "start_date"]
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    commit(repo, "Key visits by id and date")
+    cut(repo, "minor")
+    assert refused(capsys, repo) == [
+        f"kzuz release: refused: v{OLD} → {MINOR} is a minor bump, but the changes since v{OLD} need a major bump "
+        "(visits: primary key changed: ['visit_id'] → ['visit_id', 'start_date'])"]
+
+
+def test_refused_when_a_released_version_would_be_built_from_other_data(repo, capsys):
+    """Data changed after the tag, and no new version cut: the artefacts would carry the
+    released version's name but not its data."""
+    cut(repo, "minor")
+    git(repo, "tag", f"v{MINOR}")
+    correct_a_region(repo)
+    commit(repo, "Correct a region")
+    assert refused(capsys, repo) == [
+        f"kzuz release: refused: {MINOR} is already released as v{MINOR}, and the data have changed since: "
+        "cut a new version with bump2version"]
+
+
+def test_refused_when_the_previous_release_cannot_be_read(repo, capsys):
+    cut(repo, "minor")
+    assert refused(capsys, repo, "--previous", "v0.0.9") == [
+        "kzuz release: refused: --previous v0.0.9 is not a package directory, a zip or a git ref"]
+
+
+def test_a_folder_that_is_not_a_package_is_a_usage_error(tmp_path, capsys):
+    assert main(["release", str(tmp_path)]) == 2
+    assert capsys.readouterr() == ("", f"kzuz release: {tmp_path} has no datapackage.json: is it the package's "
+                                       "directory?\n")
+
+
+# Built -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """A repository tagged at the current version, then a treaty added and a region's name
+    corrected, cut as the next minor version and released."""
+    repo = make_repository(tmp_path_factory.mktemp("released") / "repo")
+    git(repo, "tag", f"v{OLD}")
+    add_a_treaty(repo)
+    correct_a_region(repo)
+    commit(repo, "Add a treaty, correct a region")
+    cut(repo, "minor")
+    built = release(repo)
+    assert (built.version, built.previous) == (MINOR, f"v{OLD}")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def resources(released) -> list[dict]:
+    return json.loads((released / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+
+
+def csv_rows(repo: Path, resource: dict) -> list[list[str]]:
+    return read_rows(repo / resource["path"])[1:]
+
+
+def test_dist_holds_every_artefact(released, resources):
+    assert sorted(tree(released / "dist")) == sorted([
+        f"{NAME}-{MINOR}.zip", f"{NAME}-{MINOR}.sqlite", f"{NAME}-{MINOR}-parquet.zip", "RELEASE_NOTES.md",
+        "SHA256SUMS", *(f"parquet/{r['name']}.parquet" for r in resources)])
+
+
+def test_the_zip_loads_with_frictionless_and_validates(released, resources):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # DESIGN.md: loads "with no warnings and no extra steps"
+        package = frictionless.Package(str(released / "dist" / f"{NAME}-{MINOR}.zip"))
+        report = package.validate()
+    assert report.valid, report.flatten(["type", "note"])
+    assert package.version == MINOR
+    for resource in resources:
+        assert len(package.get_resource(resource["name"]).read_rows()) == len(csv_rows(released, resource))
+
+
+def test_the_zip_holds_the_descriptor_with_hash_and_bytes_and_the_csvs_as_they_are(released, resources):
+    with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}.zip") as archive:
+        assert archive.namelist() == ["datapackage.json", *(r["path"] for r in resources)]
+        files = {name: archive.read(name) for name in archive.namelist()}
+    descriptor = json.loads(files.pop("datapackage.json"))
+    expected = json.loads((released / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in expected["resources"]:
+        raw = (released / resource["path"]).read_bytes()
+        assert files[resource["path"]] == raw  # the same rows as data/, byte for byte
+        resource.update(hash="sha256:" + hashlib.sha256(raw).hexdigest(), bytes=len(raw))
+    assert descriptor == expected
+
+
+def test_a_tampered_zip_fails_its_hash(released, tmp_path):
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}.zip") as source, zipfile.ZipFile(tampered, "w") as target:
+        for name in source.namelist():
+            raw = source.read(name)
+            target.writestr(name, raw.replace(b"Aqmola Region", b"Akmola Region") if name == "data/regions.csv" else raw)
+    report = frictionless.Package(str(tampered)).validate()
+    assert [error[0] for error in report.flatten(["type"])] == ["hash-count"]  # same bytes count, other hash
+
+
+@pytest.fixture
+def database(released, tmp_path):
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(released / "dist" / f"{NAME}-{MINOR}.sqlite", copy)
+    db = sqlite3.connect(copy)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA foreign_keys = ON")
+    yield db
+    db.close()
+
+
+def test_sqlite_has_one_table_per_resource_with_every_row(database, released, resources):
+    names = [row[0] for row in database.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+    assert names == [r["name"] for r in resources]
+    for resource in resources:
+        count = database.execute(f'SELECT count(*) FROM "{resource["name"]}"').fetchone()[0]
+        assert count == len(csv_rows(released, resource))
+    assert database.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_sqlite_declares_the_keys_of_the_descriptor(database, resources):
+    for resource in resources:
+        schema, table = resource["schema"], resource["name"]
+        primary = [row["name"] for row in sorted(database.execute(f'PRAGMA table_info("{table}")'), key=lambda r: r["pk"])
+                   if row["pk"]]
+        assert primary == schema["primaryKey"]
+        listed = database.execute(f'PRAGMA foreign_key_list("{table}")')
+        foreign = sorted((row["from"], row["table"], row["to"]) for row in listed)
+        assert foreign == sorted((k["fields"][0], k["reference"]["resource"], k["reference"]["fields"][0])
+                                 for k in schema.get("foreignKeys", []))
+
+
+def test_sqlite_rejects_a_row_with_an_unknown_source(database):
+    visit = dict(database.execute("SELECT * FROM visits LIMIT 1").fetchone())
+    insert = f"INSERT INTO visits ({', '.join(visit)}) VALUES ({', '.join('?' for _ in visit)})"
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY constraint failed"):
+        database.execute(insert, list({**visit, "visit_id": "2030-01-01-new", "source_id": "no-such-source"}.values()))
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: visits.visit_id"):
+        database.execute(insert, list(visit.values()))
+    database.execute(insert, list({**visit, "visit_id": "2030-01-01-new"}.values()))  # a known source is fine
+
+
+def test_sqlite_stores_numbers_as_numbers_and_dates_as_iso_text(database):
+    row = database.execute("SELECT typeof(value), typeof(period_start), period_start FROM indicators LIMIT 1").fetchone()
+    assert row[0] in ("integer", "real") and row[1] == "text"
+    assert datetime.date.fromisoformat(row[2])
+
+
+ARROW = {"string": pa.string(), "date": pa.date32(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
+FROM_TEXT = {"string": str, "date": datetime.date.fromisoformat, "number": float, "integer": int,
+             "boolean": lambda text: text == "true"}
+
+
+def test_parquet_has_typed_columns_with_the_values_of_the_csvs(released, resources):
+    for resource in resources:
+        fields = resource["schema"]["fields"]
+        table = pq.read_table(released / "dist" / "parquet" / f"{resource['name']}.parquet")
+        assert table.schema.names == [f["name"] for f in fields]
+        assert table.schema.types == [ARROW[f["type"]] for f in fields]  # dates as date32, not text
+        expected = [{f["name"]: FROM_TEXT[f["type"]](cell) if cell else None for f, cell in zip(fields, row)}
+                    for row in csv_rows(released, resource)]
+        assert table.to_pylist() == expected
+
+
+def test_the_parquet_zip_holds_the_parquet_files(released, resources):
+    with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}-parquet.zip") as archive:
+        assert {name: archive.read(name) for name in archive.namelist()} == {
+            f"parquet/{r['name']}.parquet": (released / "dist" / "parquet" / f"{r['name']}.parquet").read_bytes()
+            for r in resources}
+
+
+def test_sha256sums_verifies_every_artefact(released):
+    dist = released / "dist"
+    lines = (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    listed = dict(reversed(line.split("  ", 1)) for line in lines)
+    assert sorted(listed) == sorted(name for name in tree(dist) if name != "SHA256SUMS")
+    assert [line.split("  ", 1)[1] for line in lines] == sorted(listed)
+    for name, digest in listed.items():
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_release_notes_hold_the_changelog_section_and_the_diff(released):
+    notes = (released / "dist" / "RELEASE_NOTES.md").read_text(encoding="utf-8")
+    day, section = changelog_section(released, MINOR)
+    change = diff.diff(diff.read_snapshot(f"v{OLD}", repo=released), diff.read_snapshot(str(released)))
+    assert notes == (f"# {TITLE} {MINOR} ({day})\n\n{section}\n\n"
+                     f"## Changes in the data since v{OLD}\n\n{diff.as_markdown(change)}")
+    assert section and section in notes
+    assert f"- added `{NEW_TREATY}`" in notes
+    assert "- changed `KZ-11`: name_en `Akmola Region` → `Aqmola Region`" in notes
+    assert "Smallest version bump required: **minor** (treaties: 1 row(s) added)." in notes
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(released, tmp_path, capsys):
+    """Once more in a fresh clone (another path, other file times), twice."""
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(released), str(clone))
+    for _ in range(2):
+        assert main(["release", str(clone)]) == 0
+        assert tree(clone / "dist") == tree(released / "dist")
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        f"built {MINOR} (changes since v{OLD}):", f"  dist/{NAME}-{MINOR}.zip", f"  dist/{NAME}-{MINOR}.sqlite"]
+
+
+# Other ways to release ---------------------------------------------------------------
+
+def test_the_first_release_has_every_row_as_new(tmp_path, capsys):
+    repo = make_repository(tmp_path / "repo")  # no tag yet
+    cut(repo, "minor")
+    assert main(["release", str(repo)]) == 0
+    assert capsys.readouterr().out.startswith(f"built {MINOR} (first release):\n")
+    notes = (repo / "dist" / "RELEASE_NOTES.md").read_text(encoding="utf-8")
+    assert "## Changes in the data (first release: every row is new)\n" in notes
+    assert f"| `visits` | {len(read_rows(ROOT / 'data' / 'visits.csv')) - 1} | 0 | 0 |" in notes
+
+
+def test_rebuilding_at_the_release_tag_compares_with_the_release_before(repo, capsys):
+    """What the release workflow does: build at the tag it was pushed for."""
+    add_a_treaty(repo)
+    commit(repo, "Add a treaty")
+    cut(repo, "minor")
+    git(repo, "tag", f"v{MINOR}")
+    assert main(["release", str(repo)]) == 0
+    assert capsys.readouterr().out.startswith(f"built {MINOR} (changes since v{OLD}):\n")
+    assert f"- added `{NEW_TREATY}`" in (repo / "dist" / "RELEASE_NOTES.md").read_text(encoding="utf-8")
+
+
+def test_previous_may_be_a_release_zip(repo, tmp_path, capsys):
+    """The previous release as downloaded; its version is read from its descriptor."""
+    cut(repo, "patch")
+    assert main(["release", str(repo)]) == 0
+    capsys.readouterr()
+    shutil.copy(repo / "dist" / f"{NAME}-{PATCH}.zip", tmp_path / "previous.zip")
+    shutil.rmtree(repo / "dist")
+    add_a_treaty(repo)
+    commit(repo, "Add a treaty")
+    cut(repo, "patch")
+    following = next_version(PATCH, "patch")
+    assert refused(capsys, repo, "--previous", str(tmp_path / "previous.zip")) == [
+        f"kzuz release: refused: {tmp_path / 'previous.zip'} → {following} is a patch bump, but the changes since "
+        f"{tmp_path / 'previous.zip'} need a minor bump (treaties: 1 row(s) added)"]
+
+
+# The release workflow ----------------------------------------------------------------
+
+WORKFLOW = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+STEPS = {step.get("name"): step.get("run", "") for step in WORKFLOW["jobs"]["release"]["steps"]}
+
+
+def on_this_machine(command: str) -> str:
+    """A workflow command, with CI's .venv tools replaced by this environment's."""
+    return command.replace(".venv/bin/", f"{Path(sys.executable).parent}/")
+
+
+def test_the_release_workflow_calls_only_installed_tools():
+    tools = set(re.findall(r"\.venv/bin/([\w-]+)", " ".join(STEPS.values())))
+    assert {"kzuz", "pytest"} <= tools
+    assert [tool for tool in sorted(tools) if not Path(sys.executable).with_name(tool).exists()] == []
+
+
+def test_the_release_workflow_refuses_a_tag_that_is_not_the_version(released):
+    check = on_this_machine(STEPS["Check the tag names the package's version"])
+    for tag, code in [(f"v{MINOR}", 0), (f"v{next_version(MINOR, 'major')}", 1), (MINOR, 1)]:
+        done = subprocess.run(["bash", "-e", "-c", check], cwd=released, capture_output=True, text=True,
+                              env={**os.environ, "GITHUB_REF_NAME": tag})
+        assert done.returncode == code, (tag, done.stderr)
+
+
+def test_the_release_workflow_publishes_and_checks_what_kzuz_release_built(released):
+    named = [word for word in STEPS["Publish"].split() if word.startswith("dist/")]
+    assert all(list(released.glob(pattern)) for pattern in named), named
+    published = {path.relative_to(released / "dist").as_posix() for pattern in named for path in released.glob(pattern)}
+    # everything but parquet/, which travels as the parquet zip
+    assert published == {name for name in tree(released / "dist") if not name.startswith("parquet/")}
+    if shutil.which("sha256sum"):
+        done = subprocess.run(["bash", "-e", "-c", STEPS["Check the checksums"]], cwd=released,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
