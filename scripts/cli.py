@@ -28,17 +28,19 @@ def main(argv: list[str] | None = None) -> int:
     release.add_argument("package", nargs="?", default=".", type=Path, help="package directory (default: .)")
     release.add_argument("--previous", help="the release to compare with (default: the highest vX.Y.Z tag below the version)")
     args = parser.parse_args(argv)
-    return {"validate": run_validate, "fmt": run_fmt, "diff": run_diff, "release": run_release}[args.command](args)
+    from .validate import NotAPackage
+
+    try:
+        return {"validate": run_validate, "fmt": run_fmt, "diff": run_diff, "release": run_release}[args.command](args)
+    except NotAPackage as error:  # pointed at the wrong directory: a usage error, not bad data
+        print(f"kzuz {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def run_validate(args) -> int:
-    from .validate import NotAPackage, validate
+    from .validate import validate
 
-    try:
-        report = validate(args.package)
-    except NotAPackage as error:
-        print(f"kzuz validate: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    report = validate(args.package)
     rows = sum(report.rows.values())
     if args.format == "json":
         sys.stdout.write(render.as_json(report.problems, valid=report.valid, rows=report.rows))
@@ -55,13 +57,8 @@ def run_validate(args) -> int:
 
 def run_fmt(args) -> int:
     from .fmt import format_package
-    from .validate import NotAPackage
 
-    try:
-        report = format_package(args.package, check=args.check)
-    except NotAPackage as error:
-        print(f"kzuz fmt: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    report = format_package(args.package, check=args.check)
     for path in report.changed:
         print(f"{'would reformat' if args.check else 'formatted'} {path}")
     sys.stdout.write(render.text(report.problems))
@@ -85,13 +82,9 @@ def run_diff(args) -> int:
 
 def run_release(args) -> int:
     from .release import Refused, release
-    from .validate import NotAPackage
 
     try:
         built = release(args.package, previous=args.previous)
-    except NotAPackage as error:
-        print(f"kzuz release: {error}", file=sys.stderr)
-        return EXIT_USAGE
     except Refused as refused:
         for reason in refused.reasons:
             print(f"kzuz release: refused: {reason}", file=sys.stderr)
