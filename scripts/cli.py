@@ -27,11 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     release = commands.add_parser("release", help="check the package may be released and build dist/")
     release.add_argument("package", nargs="?", default=".", type=Path, help="package directory (default: .)")
     release.add_argument("--previous", help="the release to compare with (default: the highest vX.Y.Z tag below the version)")
+    docs = commands.add_parser("docs", help="write the data dictionary from datapackage.json")
+    docs.add_argument("package", nargs="?", default=".", type=Path, help="package directory (default: .)")
+    docs.add_argument("--check", action="store_true", help="change nothing; exit 1 if the dictionary is out of date")
     args = parser.parse_args(argv)
     from .validate import NotAPackage
 
     try:
-        return {"validate": run_validate, "fmt": run_fmt, "diff": run_diff, "release": run_release}[args.command](args)
+        return {"validate": run_validate, "fmt": run_fmt, "diff": run_diff, "release": run_release,
+                "docs": run_docs}[args.command](args)
     except NotAPackage as error:  # pointed at the wrong directory: a usage error, not bad data
         print(f"kzuz {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -94,6 +98,16 @@ def run_release(args) -> int:
     for path in built.artefacts:
         print(f"  {path.relative_to(Path(args.package)).as_posix()}")
     return EXIT_VALID
+
+
+def run_docs(args) -> int:
+    from .docs import DICTIONARY, write_docs
+
+    if write_docs(args.package, check=args.check):
+        print(f"{DICTIONARY} is up to date" if args.check else f"wrote {DICTIONARY}")
+        return EXIT_VALID
+    print(f"{DICTIONARY} is out of date: run kzuz docs")
+    return EXIT_INVALID
 
 
 if __name__ == "__main__":
