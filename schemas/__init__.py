@@ -19,7 +19,7 @@ from . import (cross_table, indicator_definitions, indicators, regional_memorand
                treaties, visits)
 from .common import common_rules
 from .rules import Rule
-from .table_schema import from_table_schema, typed_frame
+from .table_schema import from_table_schema
 
 TABLE_RULES = {
     "sources": sources.rules,

@@ -5,7 +5,6 @@ those rows must agree on everything that describes the document itself.
 """
 import datetime
 
-import pandas as pd
 
 from .rules import Rule, codes_known, id_starts_with_date, not_in_future
 from .table_schema import enum, required, resource_schema

@@ -37,6 +37,21 @@ def write_rows(path: Path, rows: list[list[str]]) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
+def edit_bytes(package: Path, table: str, change) -> None:
+    """Apply a bytes → bytes edit to data/TABLE.csv, as an editor that breaks encodings would."""
+    path = package / "data" / f"{table}.csv"
+    path.write_bytes(change(path.read_bytes()))
+
+
+def on_line(number: int, change):
+    """A bytes → bytes edit of one line of a file (header = 1)."""
+    def apply(raw: bytes) -> bytes:
+        lines = raw.split(b"\n")
+        lines[number - 1] = change(lines[number - 1])
+        return b"\n".join(lines)
+    return apply
+
+
 def set_cell(package: Path, table: str, key: str, column: str, value: str) -> int:
     """Set `column` of the row whose first cell is `key`; returns its line (header = 1)."""
     path = package / "data" / f"{table}.csv"

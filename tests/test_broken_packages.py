@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import ROOT, TODAY, read_rows, set_cell, write_rows
+from conftest import ROOT, TODAY, edit_bytes, on_line, read_rows, set_cell, write_rows
 from scripts.cli import main
 from scripts.fmt import format_package
 from scripts.validate import validate
@@ -45,18 +45,8 @@ def case(*expected: str):
 
 # Editors -----------------------------------------------------------------------------
 
-def edit_bytes(package, table: str, change) -> None:
-    path = package / "data" / f"{table}.csv"
-    path.write_bytes(change(path.read_bytes()))
 
 
-def on_line(number: int, change):
-    """A bytes → bytes edit of one line of a file (header = 1)."""
-    def apply(raw: bytes) -> bytes:
-        lines = raw.split(b"\n")
-        lines[number - 1] = change(lines[number - 1])
-        return b"\n".join(lines)
-    return apply
 
 
 def edit_rows(package, table: str, change) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, read_rows, set_cell, write_rows
+from conftest import ROOT, edit_bytes, on_line, read_rows, set_cell, write_rows
 from scripts.cli import main
 from scripts.problems import Problem, github
 
@@ -43,18 +43,8 @@ def kzuz(*argv, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(KZUZ), *argv], cwd=cwd, env=env, capture_output=True, text=True)
 
 
-def edit(package: Path, table: str, change) -> None:
-    path = package / "data" / f"{table}.csv"
-    path.write_bytes(change(path.read_bytes()))
 
 
-def on_line(number: int, change):
-    """A bytes → bytes edit that changes one line of a file (header = 1)."""
-    def apply(raw: bytes) -> bytes:
-        lines = raw.split(b"\n")
-        lines[number - 1] = change(lines[number - 1])
-        return b"\n".join(lines)
-    return apply
 
 
 def edit_descriptor(package: Path, change) -> None:
@@ -201,19 +191,19 @@ def test_annotation_properties_escape_commas_and_colons_and_the_message_newlines
 ], ids=["bom", "crlf", "nul", "windows-1251", "latin-1", "too-few-cells", "one-cell", "extra-cell", "unclosed-quote",
         "blank-line", "blank-first-line"])
 def test_bad_bytes_and_rows(package, capsys, table, change, expected):
-    edit(package, table, change)
+    edit_bytes(package, table, change)
     assert reported(capsys, package) == [expected]
 
 
 def test_the_line_is_the_line_in_the_file_after_a_cell_over_two_lines(package, capsys):
-    edit(package, "regions", on_line(5, lambda line: line.replace(b",KZ,", b",XX,", 1)))
-    edit(package, "regions", on_line(3, lambda line: line.replace(b"Akmola Region", b'"Akmola\nRegion"')))
+    edit_bytes(package, "regions", on_line(5, lambda line: line.replace(b",KZ,", b",XX,", 1)))
+    edit_bytes(package, "regions", on_line(3, lambda line: line.replace(b"Akmola Region", b'"Akmola\nRegion"')))
     assert reported(capsys, package) == ["data/regions.csv:6: country: 'XX' is not one of: KZ, UZ"]
 
 
 def test_a_quote_inside_an_unquoted_cell_is_a_character_not_an_unclosed_quote(package, capsys):
-    edit(package, "regions", on_line(8, lambda line: line.replace(b",KZ,", b",XX,", 1)))
-    edit(package, "regions", on_line(5, lambda line: line.replace(b"Almaty Region", b'Almaty "Region', 1)))
+    edit_bytes(package, "regions", on_line(8, lambda line: line.replace(b",KZ,", b",XX,", 1)))
+    edit_bytes(package, "regions", on_line(5, lambda line: line.replace(b"Almaty Region", b'Almaty "Region', 1)))
     assert reported(capsys, package) == ["data/regions.csv:8: country: 'XX' is not one of: KZ, UZ"]
 
 

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, read_rows, set_cell
+from conftest import ROOT, on_line, read_rows, set_cell
 from scripts.cli import main
 from scripts.fmt import FmtReport, format_package
 
@@ -161,12 +161,6 @@ def test_a_one_megabyte_cell_is_formatted_in_a_fresh_process(package):
 
 # Files fmt cannot read safely: left byte for byte, reported with line and reason -------
 
-def on_line(number: int, change):
-    def apply(raw: bytes) -> bytes:
-        lines = raw.split(b"\n")
-        lines[number - 1] = change(lines[number - 1])
-        return b"\n".join(lines)
-    return apply
 
 
 def as_rows(change):
