@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -50,6 +51,18 @@ def on_line(number: int, change):
         lines[number - 1] = change(lines[number - 1])
         return b"\n".join(lines)
     return apply
+
+
+def edit_descriptor(package: Path, change) -> None:
+    """Apply `change` to the descriptor as a dict and write it back."""
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    change(descriptor)
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def resource(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
 
 
 def set_cell(package: Path, table: str, key: str, column: str, value: str) -> int:

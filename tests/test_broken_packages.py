@@ -9,12 +9,11 @@ whatever it is given, it must not crash, and must not lose a value.
 import codecs
 import csv
 import io
-import json
 from collections import Counter
 
 import pytest
 
-from conftest import ROOT, TODAY, edit_bytes, on_line, read_rows, set_cell, write_rows
+from conftest import ROOT, TODAY, edit_bytes, edit_descriptor, on_line, read_rows, resource, set_cell, write_rows
 from scripts.cli import main
 from scripts.fmt import format_package
 from scripts.validate import validate
@@ -46,23 +45,9 @@ def case(*expected: str):
 # Editors -----------------------------------------------------------------------------
 
 
-
-
-
 def edit_rows(package, table: str, change) -> None:
     path = package / "data" / f"{table}.csv"
     write_rows(path, change(read_rows(path)))
-
-
-def edit_descriptor(package, change) -> None:
-    path = package / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    change(descriptor)
-    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def resource(descriptor: dict, name: str) -> dict:
-    return next(r for r in descriptor["resources"] if r["name"] == name)
 
 
 # Bytes: encoding, line ends, NUL --------------------------------------------------------

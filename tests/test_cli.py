@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, edit_bytes, on_line, read_rows, set_cell, write_rows
+from conftest import ROOT, edit_bytes, edit_descriptor, on_line, read_rows, resource, set_cell, write_rows
 from scripts.cli import main
 from scripts.problems import Problem, github
 
@@ -41,21 +41,6 @@ def reported(capsys, package: Path) -> list[str]:
 def kzuz(*argv, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     return subprocess.run([str(KZUZ), *argv], cwd=cwd, env=env, capture_output=True, text=True)
-
-
-
-
-
-
-def edit_descriptor(package: Path, change) -> None:
-    path = package / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    change(descriptor)
-    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def resource(descriptor: dict, name: str) -> dict:
-    return next(r for r in descriptor["resources"] if r["name"] == name)
 
 
 # The installed command --------------------------------------------------------------

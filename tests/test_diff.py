@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, read_rows, set_cell, write_rows
+from conftest import ROOT, edit_descriptor, read_rows, set_cell, write_rows
 from repository import commit, git, make_repository
 from scripts import diff
 from scripts.cli import main
@@ -48,13 +48,6 @@ def compared(old: Path, new: Path) -> diff.Diff:
 
 
 # Editors: one change each, as a contributor would make it ------------------------------
-
-def edit_descriptor(package: Path, change) -> None:
-    path = package / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    change(descriptor)
-    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
 
 def schema_of(descriptor: dict, table: str) -> dict:
     return next(r["schema"] for r in descriptor["resources"] if r["name"] == table)

@@ -4,11 +4,10 @@ contributor would break it, with the exact words `kzuz validate` says about it.
 Each test asserts the whole list of problems, so it also proves that nothing else
 is reported. Lines are lines of the shipped CSVs (header = 1); today is 2026-11-21.
 """
-import json
 
 import pytest
 
-from conftest import problems, read_rows, set_cell, write_rows
+from conftest import edit_descriptor, problems, read_rows, set_cell, write_rows
 
 AFTER_TODAY = "is after today (2026-11-21): only what has already happened belongs here"
 TOPICS = ("politics, security, defence, border, trade, investment, industry, energy, water, environment, "
@@ -29,13 +28,6 @@ def add_row(package, table: str, copy_of: str, **cells) -> None:
 def delete_row(package, table: str, key: str) -> None:
     path = package / "data" / f"{table}.csv"
     write_rows(path, [row for row in read_rows(path) if row[0] != key])
-
-
-def edit_descriptor(package, edit) -> None:
-    path = package / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    edit(descriptor)
-    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 # Dates in order
