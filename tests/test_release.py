@@ -26,7 +26,8 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import ROOT, read_rows, set_cell, write_rows
+from conftest import ROOT, edit_descriptor, read_rows, set_cell, write_rows
+from conftest import resource as named_resource
 from repository import bump, commit, git, make_repository, version_of
 from scripts import diff
 from scripts.cli import main
@@ -136,10 +137,7 @@ def test_refused_when_added_rows_get_only_a_patch_bump(repo, capsys):
 
 
 def test_refused_when_a_changed_key_gets_only_a_minor_bump(repo, capsys):
-    path = repo / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    next(r for r in descriptor["resources"] if r["name"] == "visits")["schema"]["primaryKey"] = ["visit_id", "start_date"]
-    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    edit_descriptor(repo, lambda d: named_resource(d, "visits")["schema"].update(primaryKey=["visit_id", "start_date"]))
     commit(repo, "Key visits by id and date")
     cut(repo, "minor")
     assert refused(capsys, repo) == [
