@@ -1,5 +1,10 @@
-"""Fixtures: a fresh copy of the shipped package per test, and small editors that
-break one thing in it the way a contributor would."""
+"""Fixtures: a fresh copy of a small frozen package per test, and small editors that
+break one thing in it the way a contributor would.
+
+The frozen package is the project's own descriptor with the rows in tests/fixtures/data,
+so the tests name lines and rows of files nobody adds to: a contributor who adds a row
+to data/ changes no test's expectation. (A change to the descriptor that adds a column
+must add it to the fixture's CSVs too; `kzuz validate` on the fixture says where.)"""
 from __future__ import annotations
 
 import csv
@@ -14,6 +19,7 @@ import pytest
 from scripts.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
 # Dates in the data are all before this; fixed so tests do not depend on the clock.
 TODAY = datetime.date(2026, 11, 21)
 
@@ -23,7 +29,7 @@ def package(tmp_path: Path) -> Path:
     copy = tmp_path / "package"
     copy.mkdir()
     shutil.copy(ROOT / "datapackage.json", copy)
-    shutil.copytree(ROOT / "data", copy / "data")
+    shutil.copytree(FIXTURE_DATA, copy / "data")
     return copy
 
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import FIXTURE_DATA, ROOT
 
 FILES = ("datapackage.json", "CHANGELOG.md", "CITATION.cff", "pyproject.toml", "README.md", ".bumpversion.cfg",
          ".gitignore")
@@ -26,7 +26,7 @@ def make_repository(target: Path) -> Path:
     target.mkdir(parents=True)
     for name in FILES:
         shutil.copy(ROOT / name, target / name)
-    shutil.copytree(ROOT / "data", target / "data")
+    shutil.copytree(FIXTURE_DATA, target / "data")
     git(target, "init", "-q")
     commit(target, "Copy of the project")
     return target
