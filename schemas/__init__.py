@@ -1,10 +1,15 @@
-"""pandera schemas for the package: each table's Table Schema, expanded, plus the
-semantic rules a Table Schema cannot express (one module per table, cross-table
-rules in `cross_table`).
+"""pandera schemas for the package: the semantic rules a Table Schema cannot express,
+one module per table, cross-table rules in `cross_table`. Types and Table Schema
+constraints are checked before (scripts/typed.py, scripts/constraints.py); these rules
+read the same typed columns, as pandas frames indexed by the line of each row.
 
-    import frictionless, schemas
-    package = frictionless.Package("datapackage.json")
-    checked = schemas.build(package.to_descriptor(), frames)   # frames: name -> DataFrame
+pandas rather than polars (pandera supports both): measured on this package's rules, the
+rules themselves take milliseconds either way, while `import pandera.polars` costs about
+0.3 s more than `import pandera.pandas` (it imports pandas as well as polars), and that
+import is most of the time `kzuz validate` takes on the shipped package.
+
+    import schemas
+    checked = schemas.build(descriptor, frames)        # frames: name -> DataFrame
     checked["treaties"].schema.validate(frames["treaties"], lazy=True)
 """
 from __future__ import annotations
@@ -15,11 +20,10 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from . import (cross_table, indicator_definitions, indicators, regional_memoranda, regions, sources,
-               treaties, visits)
+from . import (cross_table, indicator_definitions, indicators, regional_memoranda, regions, sources, treaties,
+               visits)
 from .common import common_rules
 from .rules import Rule
-from .table_schema import from_table_schema
 
 TABLE_RULES = {
     "sources": sources.rules,
@@ -38,20 +42,98 @@ class CheckedTable:
     rules: list[Rule]  # rules[i] is schema.checks[i]
 
 
-def build(package: dict, frames: dict[str, pd.DataFrame], today: datetime.date | None = None) -> dict[str, CheckedTable]:
+def build(package: dict, frames: dict[str, pd.DataFrame], today: datetime.date | None = None,
+          complete: set[str] | None = None) -> dict[str, CheckedTable]:
     """One pandera schema per resource of `package` (a descriptor dict).
 
-    `frames` are the tables that could be read; cross-table rules that need a table
-    missing from it are left out. `today` bounds the dates of things that happened.
+    `frames` are the tables that could be read; `complete` those of them read whole (by
+    default all). A rule about a table as a whole, or one that looks rows up in another
+    table, needs that table complete, and is left out otherwise: what a partly read table
+    lacks is unknown. `today` bounds the dates of things that happened.
     """
     today = today or datetime.date.today()
+    complete = set(frames) if complete is None else complete
+    whole = {name: frame for name, frame in frames.items() if name in complete}
     built = {}
     for resource in package["resources"]:
         name, table_schema = resource["name"], resource["schema"]
         rules = (common_rules(table_schema) + TABLE_RULES.get(name, lambda *_: [])(package, today)
-                 + cross_table.rules(name, package, frames))
-        base = from_table_schema(table_schema)
-        schema = pa.DataFrameSchema(columns=base.columns, checks=[r.check() for r in rules],
-                                    coerce=True, strict=True, name=name)
+                 + cross_table.rules(name, package, whole))
+        rules = [r for r in rules if name in complete or not r.whole_table]
+        schema = pa.DataFrameSchema(checks=[r.check() for r in rules], name=name)
         built[name] = CheckedTable(schema, rules)
     return built
+
+
+def frame(typed) -> pd.DataFrame:
+    """A typed table (scripts/typed.py) as pandas, indexed by line: dates as datetime64[s]
+    (any year from 1 to 9999), numbers as floats, text as str; a cell already reported
+    reads as empty, so a rule does not judge it twice."""
+    import pyarrow as pa_
+    import pyarrow.compute as pc
+
+    columns = {}
+    for name, values in typed.values.items():
+        if typed.rejected[name].any():
+            values = pc.if_else(pa_.array(typed.rejected[name]), pa_.scalar(None, values.type), values)
+        if pa_.types.is_date(values.type):
+            values = values.cast(pa_.timestamp("s"))
+        columns[name] = values.to_pandas()
+    return pd.DataFrame(columns).set_axis(pd.Index(typed.table.lines, name="line"))
+
+
+def check(package: dict, frames: dict[str, pd.DataFrame], paths: dict[str, str], reported: list,
+          today: datetime.date | None = None, complete: set[str] | None = None) -> list:
+    """The rules' failures as Problems (scripts/problems.py), one per failing cell and rule.
+
+    A rule that reads a cell already reported stays quiet on that row."""
+    from scripts.problems import Problem
+
+    try:
+        checked = build(package, frames, today, complete)
+    except KeyError as missing:
+        return [rules_cannot_run(missing)]
+    problems = []
+    for name, data in frames.items():
+        table = checked[name]
+        try:
+            table.schema.validate(data, lazy=True)
+        except pa.errors.SchemaErrors as failed:
+            own = [p for p in reported if p.file == paths[name]]
+            problems += [Problem(paths[name], *found) for found in failures(failed.failure_cases, table, data, own)]
+        except KeyError as missing:
+            problems.append(rules_cannot_run(missing, name))
+    return problems
+
+
+def rules_cannot_run(missing: KeyError, table: str | None = None):
+    """The rules read the shipped descriptor's resources and fields by name: an edited
+    descriptor can lack one, which is bad data, not a crash."""
+    from scripts.problems import Problem
+
+    where = f"resource '{table}' " if table else ""
+    return Problem("datapackage.json", None, None, f"{where}lacks {missing}, which the semantic rules (schemas/) "
+                   "read: restore it, or change the rules with it", "rules-cannot-run")
+
+
+def failures(cases: pd.DataFrame, table: CheckedTable, data: pd.DataFrame, reported: list):
+    """pandera's failure cases → (line, column, message, code), one per failing row and rule."""
+    rows_reported = {p.line for p in reported if p.column is None}
+    cells_reported = {(p.line, p.column) for p in reported}
+    found, seen = [], set()
+    for case in cases.itertuples(index=False):
+        if case.check_number is None or case.check_number != case.check_number:
+            raise RuntimeError(f"pandera reported a failure of no rule: {case.check}")  # a bug: no built-in checks
+        rule = table.rules[int(case.check_number)]
+        line = None if case.index is None or case.index != case.index else int(case.index)
+        column = rule.column if line is not None else None
+        if line is None:
+            message = rule.explain_table(data)
+        else:
+            message = rule.explain({**data.loc[line].to_dict(), "cell": case.failure_case})
+        if (rule.name, line) in seen or line in rows_reported or any((line, c) in cells_reported
+                                                                     for c in rule.reads_columns()):
+            continue  # pandera lists a row-wide failure once per column
+        seen.add((rule.name, line))
+        found.append((line, column, message, rule.name))
+    return found

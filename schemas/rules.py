@@ -15,8 +15,6 @@ import pandas as pd
 import pandera.pandas as pa
 
 PRECISIONS = ("day", "month", "year")
-# Formula prefixes a spreadsheet executes when the cell is opened (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 EARLIEST_YEAR = 1991
 
 
@@ -31,9 +29,14 @@ class Rule:
     # A rule about the table as a whole (a row that is missing) returns one bool from
     # `passes` and words its message from `details(table)` instead of a row.
     details: Callable[[pd.DataFrame], dict] | None = None
-    # Columns the rule reads besides `column`: a cell frictionless already rejected
-    # reads as empty here, so a rule reading it stays quiet on that row.
+    # Columns the rule reads besides `column`: a cell already rejected (a type or a
+    # constraint) reads as empty here, so a rule reading it stays quiet on that row.
     reads: tuple[str, ...] = ()
+
+    @property
+    def whole_table(self) -> bool:
+        """A rule about the table as a whole (a row that is missing)."""
+        return self.details is not None
 
     def check(self) -> pa.Check:
         return pa.Check(self.passes, name=self.name, error=self.name)
@@ -59,28 +62,6 @@ def _show(value) -> str:
 
 def present(series: pd.Series) -> pd.Series:
     return series.notna()
-
-
-def text_rules(columns: list[str]) -> list[Rule]:
-    """Text cells are trimmed and cannot be read as spreadsheet formulas. One check per
-    table, answering per cell, so pandera names each failing cell's column."""
-    def per_cell(test):
-        def passes(df):
-            result = pd.DataFrame(True, index=df.index, columns=df.columns)
-            texts = df[columns]
-            # astype: on a table of no rows apply() gives back the string columns, and
-            # bool | str is deprecated in pandas (an error to come)
-            result[columns] = texts.isna() | texts.apply(test).astype(bool)
-            return result
-        return passes
-
-    return [
-        Rule("text_trimmed", None, "has white space at its start or end: remove it (kzuz fmt does)",
-             per_cell(lambda s: s == s.str.strip())),
-        Rule("text_not_formula", None,
-             lambda row: f"starts with '{row['cell'][:1]}', which a spreadsheet runs as a formula: reword the cell",
-             per_cell(lambda s: ~s.str.startswith(FORMULA_PREFIXES))),
-    ]
 
 
 def precision_rules(column: str, precision: str) -> list[Rule]:

@@ -8,37 +8,78 @@ from pathlib import Path
 
 from . import problems as render
 
-EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CODES = """exit status:
+  0  valid (or done)
+  1  the package has problems (each is listed as file:line: column: message)
+  2  usage error: a wrong option, or a directory that is no package
+  3  internal error: a bug in kzuz, not in the data (please report it)"""
+SHOWN_PER_FILE = 50  # text output; --format json lists every problem
+BUG_REPORT = ("this is a bug in kzuz, not a problem in your data: please report it with the command you ran, "
+              "in the repository's issues (see CONTRIBUTING.md)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kzuz", description="Tools for the Kazakhstan–Uzbekistan Relations Data Package.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = commands.add_parser("validate", help="check the whole package and list every problem")
-    check.add_argument("package", nargs="?", default=".", type=Path, help="package directory (default: .)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    fmt = commands.add_parser("fmt", help="put every CSV into canonical form (lossless)")
-    fmt.add_argument("package", nargs="?", default=".", type=Path, help="package directory (default: .)")
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    try:
+        return installed("kazakhstan-uzbekistan-relations")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kzuz", description="Tools for the Kazakhstan–Uzbekistan Relations Data Package.",
+                                  epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    top.add_argument("--version", action="version", version=f"kzuz {version()}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=summary, epilog=EXIT_CODES,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    def package_argument(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("package", nargs="?", default=".", type=Path, help="package directory (default: .)")
+
+    check = command("validate", "check the whole package and list every problem, as file:line: column: message")
+    package_argument(check)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help=f"text (the first {SHOWN_PER_FILE} problems of each file, then a count; with "
+                            "GITHUB_ACTIONS=true also as annotations) or json (every problem)")
+    fmt = command("fmt", "put every CSV into canonical form (lossless)")
+    package_argument(fmt)
     fmt.add_argument("--check", action="store_true", help="change nothing; list the files that would change, exit 1 if any")
-    compare = commands.add_parser("diff", help="rows added, removed and changed between two versions of the package")
+    compare = command("diff", "rows added, removed and changed between two versions of the package")
     compare.add_argument("old", help="package directory, release zip or git ref")
     compare.add_argument("new", help="package directory, release zip or git ref")
     compare.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    release = commands.add_parser("release", help="check the package may be released and build dist/")
-    release.add_argument("package", nargs="?", default=".", type=Path, help="package directory (default: .)")
+    release = command("release", "check the package may be released and build dist/")
+    package_argument(release)
     release.add_argument("--previous", help="the release to compare with (default: the highest vX.Y.Z tag below the version)")
-    docs = commands.add_parser("docs", help="write the data dictionary from datapackage.json")
-    docs.add_argument("package", nargs="?", default=".", type=Path, help="package directory (default: .)")
-    docs.add_argument("--check", action="store_true", help="change nothing; exit 1 if the dictionary is out of date")
-    args = parser.parse_args(argv)
-    from .validate import NotAPackage
+    docs = command("docs", "write DATA-DICTIONARY.md and the README's figures from datapackage.json and the data")
+    package_argument(docs)
+    docs.add_argument("--check", action="store_true", help="change nothing; exit 1 if a generated file is out of date")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from .package import NotAPackage
 
     try:
         return {"validate": run_validate, "fmt": run_fmt, "diff": run_diff, "release": run_release,
                 "docs": run_docs}[args.command](args)
     except NotAPackage as error:  # pointed at the wrong directory: a usage error, not bad data
-        print(f"kzuz {args.command}: {error}", file=sys.stderr)
+        print(render.printable(f"kzuz {args.command}: {error}"), file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 -- the one place a bug becomes a message, not a traceback
+        if os.environ.get("KZUZ_DEBUG"):
+            raise
+        print(render.printable(f"kzuz {args.command}: internal error ({type(error).__name__}: {error}); "
+                               f"{BUG_REPORT}"), file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def run_validate(args) -> int:
@@ -51,7 +92,7 @@ def run_validate(args) -> int:
     else:
         if os.environ.get("GITHUB_ACTIONS") == "true":
             sys.stdout.write(render.github(report.problems))
-        sys.stdout.write(render.text(report.problems))
+        sys.stdout.write(render.text(report.problems, per_file=SHOWN_PER_FILE))
         files = len({p.file for p in report.problems})
         print(f"valid: {len(report.rows)} tables, {rows} rows" if report.valid else
               f"invalid: {len(report.problems)} problem{'s' * (len(report.problems) != 1)} in "
@@ -64,7 +105,7 @@ def run_fmt(args) -> int:
 
     report = format_package(args.package, check=args.check)
     for path in report.changed:
-        print(f"{'would reformat' if args.check else 'formatted'} {path}")
+        print(render.printable(f"{'would reformat' if args.check else 'formatted'} {path}"))
     sys.stdout.write(render.text(report.problems))
     if not report.changed and not report.problems:
         print("all files are in canonical form")
@@ -76,9 +117,13 @@ def run_diff(args) -> int:
 
     try:
         old, new = diff.read_snapshot(args.old), diff.read_snapshot(args.new)
-    except (diff.CannotRead, OSError, ValueError, KeyError) as error:
-        print(f"kzuz diff: {error}", file=sys.stderr)
+    except diff.NotASnapshot as error:
+        print(render.printable(f"kzuz diff: {error}"), file=sys.stderr)
         return EXIT_USAGE
+    except diff.CannotRead as error:
+        sys.stdout.write(render.text(error.problems))
+        print(render.printable(f"kzuz diff: {error}"), file=sys.stderr)
+        return EXIT_INVALID
     result = diff.diff(old, new)
     sys.stdout.write({"text": diff.as_text, "json": diff.as_json, "markdown": diff.as_markdown}[args.format](result))
     return EXIT_VALID
@@ -91,23 +136,27 @@ def run_release(args) -> int:
         built = release(args.package, previous=args.previous)
     except Refused as refused:
         for reason in refused.reasons:
-            print(f"kzuz release: refused: {reason}", file=sys.stderr)
+            print(render.printable(f"kzuz release: refused: {reason}"), file=sys.stderr)
         return EXIT_INVALID
     since = f"changes since {built.previous}" if built.previous else "first release"
     print(f"built {built.version} ({since}):")
     for path in built.artefacts:
-        print(f"  {path.relative_to(Path(args.package)).as_posix()}")
+        print(render.printable(f"  {path.relative_to(Path(args.package)).as_posix()}"))
     return EXIT_VALID
 
 
 def run_docs(args) -> int:
-    from .docs import DICTIONARY, write_docs
+    from .docs import write_docs
 
-    if write_docs(args.package, check=args.check):
-        print(f"{DICTIONARY} is up to date" if args.check else f"wrote {DICTIONARY}")
-        return EXIT_VALID
-    print(f"{DICTIONARY} is out of date: run kzuz docs")
-    return EXIT_INVALID
+    stale = write_docs(args.package, check=args.check)
+    if args.check:
+        for name in stale:
+            print(f"{name} is out of date: run kzuz docs")
+        if not stale:
+            print("generated files are up to date")
+        return EXIT_INVALID if stale else EXIT_VALID
+    print("\n".join(f"wrote {name}" for name in stale) or "generated files are up to date")
+    return EXIT_VALID
 
 
 if __name__ == "__main__":

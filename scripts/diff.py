@@ -9,21 +9,32 @@ added rows, columns or tables; patch for corrected values (and removed rows).
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import subprocess
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .validate import DESCRIPTOR
+from .descriptor import DESCRIPTOR, MAX_BYTES as DESCRIPTOR_BYTES
+from .fmt import MAX_BYTES, Unsafe, parse
+from .package import Unreadable, package_from_bytes, read_file
+from .problems import Problem, json_text, printable
 
 BUMPS = ("none", "patch", "minor", "major")
+# A release zip is read within these bounds: a zip bomb or a crafted archive ends in a message.
+ZIP_MEMBERS, ZIP_TOTAL, ZIP_RATIO = 10_000, 2_000_000_000, 200
+
+
+class NotASnapshot(Exception):
+    """OLD or NEW is neither a package directory, a zip nor a git ref (a usage error)."""
 
 
 class CannotRead(Exception):
-    """OLD or NEW is neither a package directory, a zip nor a git ref."""
+    """A snapshot whose descriptor or files cannot be read safely; `problems` say why."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        super().__init__(f"{source} cannot be read: {len(problems)} problem{'s' * (len(problems) != 1)}")
+        self.problems = problems
 
 
 @dataclass
@@ -59,46 +70,97 @@ class Diff:
 def read_snapshot(source: str, repo: Path = Path(".")) -> Snapshot:
     path = Path(source)
     if path.is_dir():
-        return _snapshot(lambda name: (path / name).read_bytes())
+        return _snapshot(source, lambda name, limit: read_file(path, name, limit))
     if path.is_file() and zipfile.is_zipfile(path):
-        return _snapshot_from_zip(path)
+        with zipfile.ZipFile(path) as archive:
+            return _snapshot(source, zip_reader(archive, source))
     if _is_git_ref(source, repo):
-        return _snapshot(lambda name: _git_show(repo, source, name))
-    raise CannotRead(f"{source} is not a package directory, a zip or a git ref")
+        return _snapshot(source, lambda name, limit: _git_show(repo, source, name, limit))
+    raise NotASnapshot(f"{source} is not a package directory, a zip or a git ref")
 
 
-def _snapshot(read) -> Snapshot:
-    descriptor = json.loads(read(DESCRIPTOR).decode("utf-8"))
-    tables = {r["name"]: _rows(read(r["path"])) for r in descriptor["resources"]}
-    return Snapshot(descriptor, tables)
+def _snapshot(source: str, read) -> Snapshot:
+    """The descriptor, checked as every command checks it, then each table's rows as text."""
+    try:
+        package = package_from_bytes(Path(source), read(DESCRIPTOR, DESCRIPTOR_BYTES), standard=False)
+    except Unreadable as unreadable:
+        if unreadable.problem.code == "missing-file":  # pointed at something that is no package
+            raise NotASnapshot(f"{source} has no {unreadable.problem.file}") from None
+        raise CannotRead(source, [unreadable.problem]) from None
+    if package.problems:
+        raise CannotRead(source, package.problems)
+    tables = {}
+    for resource in package.resources:
+        try:
+            rows = parse(read(resource.path, MAX_BYTES))
+        except Unreadable as unreadable:
+            raise CannotRead(source, [unreadable.problem]) from None
+        except Unsafe as unsafe:
+            raise CannotRead(source, [Problem(resource.path, unsafe.line, None, unsafe.message, "diff-unreadable")]) from None
+        header = [c.strip() for c in rows[0]] if rows else []
+        tables[resource.name] = [dict(zip(header, (c.strip() for c in row))) for row in rows[1:]]
+    return Snapshot(package.descriptor, tables)
 
 
-def _snapshot_from_zip(path: Path) -> Snapshot:
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        top = min((n for n in names if PurePosixPath(n).name == DESCRIPTOR), key=len, default=None)
-        if top is None:
-            raise CannotRead(f"{path} holds no {DESCRIPTOR}")
-        base = PurePosixPath(top).parent
-        return _snapshot(lambda name: archive.read(str(base / name) if str(base) != "." else name))
+def zip_reader(archive: zipfile.ZipFile, source: str):
+    """name -> bytes for the package inside a release zip, refusing what a crafted zip
+    could do: members outside the package, too many, too large, or compressed beyond
+    any ratio real CSV reaches (a zip bomb)."""
+    members = archive.infolist()
+    problems = []
+    if len(members) > ZIP_MEMBERS:
+        problems.append(f"holds {len(members):,} members")
+    if sum(m.file_size for m in members) > ZIP_TOTAL:
+        problems.append(f"would unpack to over {ZIP_TOTAL:,} bytes")
+    for member in members:
+        name = PurePosixPath(member.filename)
+        if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+            problems.append(f"holds {member.filename!r}, which points outside the package")
+        elif member.compress_size and member.file_size / member.compress_size > ZIP_RATIO:
+            problems.append(f"holds {member.filename!r}, compressed {member.file_size // member.compress_size}:1")
+    if problems:
+        raise CannotRead(source, [Problem(source, None, None, f"{p}: not a release zip kzuz reads", "zip-unsafe")
+                                  for p in problems])
+    tops = [m.filename for m in members if PurePosixPath(m.filename).name == DESCRIPTOR
+            and len(PurePosixPath(m.filename).parts) <= 2]
+    if not tops:
+        raise NotASnapshot(f"{source} holds no {DESCRIPTOR}")
+    base = PurePosixPath(min(tops, key=len)).parent
 
-
-def _rows(raw: bytes) -> list[dict[str, str]]:
-    text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+    def read(name: str, limit: int) -> bytes:
+        member = name if str(base) == "." else str(base / name)
+        try:
+            with archive.open(member) as f:
+                raw = f.read(limit + 1)
+        except KeyError:
+            raise Unreadable(Problem(name, None, None, f"is missing from {source}", "missing-file")) from None
+        if len(raw) > limit:
+            raise Unreadable(Problem(name, None, None, f"is over {limit:,} bytes", "file-too-large"))
+        return raw
+    return read
 
 
 def _is_git_ref(ref: str, repo: Path) -> bool:
-    return subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=repo,
-                          capture_output=True).returncode == 0
+    if ref.startswith("-"):
+        return False  # an option, not a ref
+    return subprocess.run(["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+                          cwd=repo, capture_output=True).returncode == 0
 
 
-def _git_show(repo: Path, ref: str, name: str) -> bytes:
+def _git_show(repo: Path, ref: str, name: str, limit: int) -> bytes:
     prefix = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=repo, capture_output=True, text=True).stdout.strip()
-    shown = subprocess.run(["git", "show", f"{ref}:{prefix}{name}"], cwd=repo, capture_output=True)
-    if shown.returncode != 0:  # a ref from before the package, or a command run outside its directory
-        raise CannotRead(f"{ref} has no {prefix}{name}")
-    return shown.stdout
+    spec = f"{ref}:{prefix}{name}"
+    kind = subprocess.run(["git", "cat-file", "-t", spec], cwd=repo, capture_output=True, text=True)
+    size = subprocess.run(["git", "cat-file", "-s", spec], cwd=repo, capture_output=True, text=True)
+    if kind.returncode != 0 or kind.stdout.strip() != "blob":  # a ref from before the package, or a directory
+        raise Unreadable(Problem(f"{prefix}{name}", None, None, f"is not a file in {ref}", "missing-file"))
+    mode = subprocess.run(["git", "ls-tree", ref, "--", f"{prefix}{name}"], cwd=repo, capture_output=True, text=True)
+    if mode.stdout.startswith("120000"):
+        raise Unreadable(Problem(name, None, None, f"is a symbolic link in {ref}: kzuz reads only files",
+                                 "outside-package"))
+    if int(size.stdout.strip() or 0) > limit:
+        raise Unreadable(Problem(name, None, None, f"is over {limit:,} bytes in {ref}", "file-too-large"))
+    return subprocess.run(["git", "cat-file", "blob", spec], cwd=repo, capture_output=True).stdout
 
 
 # Comparing ---------------------------------------------------------------------------
@@ -200,7 +262,7 @@ def as_text(result: Diff) -> str:
             out += [f"      {column}: {old!r} → {new!r}" for column, (old, new) in cells.items()]
     out.append("no changes" if result.bump == "none" else
                f"smallest version bump required: {result.bump} ({'; '.join(result.reasons)})")
-    return "\n".join(out) + "\n"
+    return "".join(printable(line) + "\n" for line in out)
 
 
 def as_markdown(result: Diff) -> str:
@@ -218,7 +280,7 @@ def as_markdown(result: Diff) -> str:
                 f"{column} `{_md(old)}` → `{_md(new)}`" for column, (old, new) in cells.items()))
     out += ["", "No changes." if result.bump == "none" else
             f"Smallest version bump required: **{result.bump}** ({'; '.join(result.reasons)})."]
-    return "\n".join(out) + "\n"
+    return "".join(printable(line) + "\n" for line in out)
 
 
 def _md(value: str) -> str:
@@ -226,4 +288,4 @@ def _md(value: str) -> str:
 
 
 def as_json(result: Diff) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(result.to_dict())

@@ -6,18 +6,29 @@ cannot be read safely (not UTF-8, an unclosed quote, text after a closing quote,
 rows, unknown, missing, unnamed or repeated columns) is left untouched and the reason
 reported. A blank line, or a row whose cells are all empty once trimmed, holds no value
 and is dropped.
+
+The package is opened as every command opens it (package.py): a descriptor that cannot
+be trusted formats nothing. A file is rewritten only if it is a regular file inside the
+package (never through a symbolic link), by writing a temporary file beside it and
+renaming it over the original, so an interrupted run leaves the old file whole.
 """
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .csv_files import text_after_quote, unclosed_quote
+from .package import Unreadable, is_link, open_package, read_file
 from .problems import Problem
-from .validate import DESCRIPTOR, NotAPackage, read_descriptor
+
+MAX_BYTES = 2_000_000_000  # a CSV larger than this is not one kzuz formats
+# The csv module refuses a cell over 128 KiB; how long a cell may be is the schema's
+# maxLength to say, in words, and fmt must not lose a long cell.
+csv.field_size_limit(2**31 - 1)
 
 
 class Unsafe(Exception):
@@ -35,41 +46,49 @@ class FmtReport:
 
 
 def format_package(package_dir: Path, check: bool = False) -> FmtReport:
-    package_dir = Path(package_dir)
-    report = FmtReport()
-    try:
-        descriptor = read_descriptor(package_dir / DESCRIPTOR, report)  # in validate's words when broken
-    except FileNotFoundError:
-        raise NotAPackage(f"{package_dir} has no {DESCRIPTOR}: is it the package's directory?") from None
-    for resource in (descriptor or {}).get("resources", []):
-        if not isinstance(resource.get("path"), str):  # inline data, or none: no file to format
-            report.problems.append(Problem(DESCRIPTOR, None, None, f"resource '{resource.get('name')}' has no path: "
-                                           "there is no CSV file to format", "fmt-no-path"))
-            continue
-        path = package_dir / resource["path"]
+    package = open_package(Path(package_dir), standard=False)
+    report = FmtReport(problems=list(package.problems))
+    for resource in package.resources:
         try:
-            raw = path.read_bytes()
-            canonical = canonical_csv(raw, resource["schema"])
-        except OSError as error:
-            report.problems.append(Problem(resource["path"], None, None, f"cannot be read: {error.strerror}", "fmt-unreadable"))
+            raw = read_file(package.directory, resource.path, limit=MAX_BYTES)
+            canonical = canonical_csv(raw, resource.field_names, resource.primary_key)
+        except Unreadable as unreadable:
+            report.problems.append(unreadable.problem)
             continue
         except Unsafe as unsafe:
-            report.problems.append(Problem(resource["path"], unsafe.line, None,
-                                           f"left unformatted: {unsafe.message}", "fmt-unsafe"))
+            report.problems.append(Problem(resource.path, unsafe.line, None, f"left unformatted: {unsafe.message}",
+                                           "fmt-unsafe"))
             continue
-        if canonical != raw:
-            report.changed.append(resource["path"])
-            if not check:
-                path.write_bytes(canonical)
+        if canonical == raw:
+            continue
+        if is_link(package.directory, resource.path):
+            report.problems.append(Problem(resource.path, None, None, "left unformatted: it is a symbolic link, and "
+                                           "kzuz fmt rewrites only regular files", "fmt-link"))
+            continue
+        report.changed.append(resource.path)
+        if not check:
+            replace(package.directory / resource.path, canonical)
     return report
 
 
-def canonical_csv(raw: bytes, table_schema: dict) -> bytes:
+def replace(target: Path, content: bytes) -> None:
+    """Write `content` to a new file beside `target`, then rename it over `target`."""
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".kzuz-fmt")
+    try:
+        with os.fdopen(descriptor, "wb") as f:
+            f.write(content)
+        os.chmod(temporary, os.stat(target).st_mode & 0o777 if target.exists() else 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def canonical_csv(raw: bytes, columns: list[str], primary_key: list[str]) -> bytes:
     rows = parse(raw)
-    columns = [f["name"] for f in table_schema["fields"]]
     header, body = rows[0] if rows else [], rows[1:]
     order = column_order([c.strip() for c in header], columns)
-    key = [columns.index(k) for k in table_schema.get("primaryKey", [])]
+    key = [columns.index(k) for k in primary_key]
     records = [[row[i].strip() for i in order] for row in body if any(cell.strip() for cell in row)]
     records.sort(key=lambda record: [record[i] for i in key])
     return "".join(map(csv_line, [columns] + records)).encode("utf-8")
@@ -91,22 +110,21 @@ def parse(raw: bytes) -> list[list[str]]:
     if not text.strip():
         raise Unsafe(None, "it is empty: it needs at least the header row")
     text = re.sub("\r+\n", "\n", text)  # a line end, not data: CRLF, or CRCRLF from a file converted twice
-    opened = unclosed_quote(text)
-    if opened is not None:
-        raise Unsafe(text.count("\n", 0, opened) + 1, 'a quoted cell is never closed: add the closing "')
-    misquoted = text_after_quote(text)
-    if misquoted is not None:
-        raise Unsafe(misquoted, 'a quoted cell has text after its closing quote: quote the whole cell, '
-                                'doubling each " inside it')
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows, line = [], 1  # the line the next record starts on, as validate counts them
-    for row in reader:
-        if row and rows and len(row) != len(rows[0]):
-            cells = len(row)
-            raise Unsafe(line, f"the line has {cells} cell{'s' * (cells != 1)} where the header has {len(rows[0])}")
-        if row:  # a blank line holds nothing, before the header too
-            rows.append(row)
-        line = reader.line_num + 1
+    try:
+        for row in reader:
+            if row and rows and len(row) != len(rows[0]):
+                cells = len(row)
+                raise Unsafe(line, f"the line has {cells} cell{'s' * (cells != 1)} where the header has {len(rows[0])}")
+            if row:  # a blank line holds nothing, before the header too
+                rows.append(row)
+            line = reader.line_num + 1
+    except csv.Error as error:
+        if "EOF" in str(error) or "end of data" in str(error):
+            raise Unsafe(line, 'a quoted cell is never closed: add the closing "') from None
+        raise Unsafe(reader.line_num, 'a quoted cell has text after its closing quote: quote the whole cell, '
+                                      'doubling each " inside it') from None
     return rows
 
 
@@ -120,7 +138,7 @@ def column_order(header: list[str], columns: list[str]) -> list[int]:
     if repeated:
         raise Unsafe(1, f"the header repeats {', '.join(repeated)}")
     if unknown or missing:
-        words = ([f"unknown column(s) {', '.join(unknown)}"] if unknown else []) + \
+        words = ([f"unknown column(s) {', '.join(unknown[:10])}"] if unknown else []) + \
                 ([f"missing column(s) {', '.join(missing)}"] if missing else [])
         raise Unsafe(1, f"the header has {' and '.join(words)}")
     return [header.index(c) for c in columns]

@@ -1,18 +1,31 @@
 """One record for every problem any check finds, and the three ways to show a list of them.
 
 Checks return Problems and never print; `text`, `as_json` and `github` render them.
+Every value in a problem may come from a stranger's file, so every renderer escapes
+what a terminal, a JSON reader or a CI log would act on: control characters (an ANSI
+escape sequence clears a terminal), bidirectional controls (they reorder what the
+reader sees), zero-width characters, and line breaks (a new line in a GitHub log may
+start a workflow command). They are shown as `\\x1b`-style codes, never sent raw.
 """
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
+
+# C0 and C1 controls, DEL, bidirectional embeddings, overrides, isolates and marks,
+# zero-width characters, line and paragraph separators, and the byte-order mark.
+UNSAFE = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010), *range(0x2028, 0x202F),
+          *range(0x2060, 0x2070), 0xFEFF]
+_SHOWN = {code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}") for code in UNSAFE}
+_JSON = {code: f"\\u{code:04x}" for code in UNSAFE if code >= 0x7F}  # json escapes C0 itself
 
 
 @dataclass(frozen=True)
 class Problem:
     file: str             # relative to the package directory, e.g. "data/visits.csv"
     line: int | None      # line in the file, header = 1; None when about the whole file
-    column: str | None    # field name; None when about the whole row or file
+    column: str | None    # field name (or the descriptor's JSON path); None for a whole row or file
     message: str          # plain words, saying how to fix it where that is not obvious
     code: str             # stable identifier of the check, e.g. "type-error", "end_date_not_before_start_date"
 
@@ -24,18 +37,45 @@ class Problem:
         return f"{where}: {self.column}" if self.column else where
 
 
-def text(problems: list[Problem]) -> str:
-    return "".join(f"{p.location()}: {p.message}\n" for p in problems)
+def printable(value: str) -> str:
+    """`value` with every character a terminal or log could act on shown as a code."""
+    return str(value).translate(_SHOWN)
+
+
+def code_point(character: str) -> str:
+    """U+200B ZERO WIDTH SPACE: how a message names a character it cannot show."""
+    return f"U+{ord(character):04X} {unicodedata.name(character, 'control character')}"
+
+
+def text(problems: list[Problem], per_file: int | None = None) -> str:
+    """One line per problem; with `per_file`, the first so many of each file, then a count."""
+    lines, shown, hidden = [], {}, {}
+    for p in problems:
+        shown[p.file] = shown.get(p.file, 0) + 1
+        if per_file is not None and shown[p.file] > per_file:
+            hidden[p.file] = hidden.get(p.file, 0) + 1
+            continue
+        lines.append(printable(f"{p.location()}: {p.message}") + "\n")
+    lines += [f"{printable(file)}: and {count} more problem{'s' * (count != 1)} in this file "
+              f"(--format json lists them all)\n" for file, count in hidden.items()]
+    return "".join(lines)
+
+
+def json_text(document) -> str:
+    """JSON with every character a terminal could act on escaped (\\u202e), so printing it is safe."""
+    return json.dumps(document, ensure_ascii=False, indent=2).translate(_JSON) + "\n"
 
 
 def as_json(problems: list[Problem], **summary) -> str:
-    return json.dumps({**summary, "problems": [asdict(p) for p in problems]}, ensure_ascii=False, indent=2) + "\n"
+    return json_text({**summary, "problems": [asdict(p) for p in problems]})
 
 
 def _escape(value: str, *, property_: bool = False) -> str:
-    # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+    # https://docs.github.com/actions/reference/workflow-commands-for-github-actions: %, CR
+    # and LF are escaped in both parts, ":" and "," in properties too.
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return value.replace(":", "%3A").replace(",", "%2C") if property_ else value
+    value = value.replace(":", "%3A").replace(",", "%2C") if property_ else value
+    return printable(value)
 
 
 def github(problems: list[Problem]) -> str:
@@ -44,6 +84,6 @@ def github(problems: list[Problem]) -> str:
         props = f"file={_escape(p.file, property_=True)}"
         if p.line:
             props += f",line={p.line}"
-        title = f"{p.column}" if p.column else p.code
+        title = p.column or p.code
         lines.append(f"::error {props},title={_escape(title, property_=True)}::{_escape(p.message)}\n")
     return "".join(lines)

@@ -22,11 +22,13 @@ import sqlite3
 import subprocess
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from . import diff as diffs
-from .validate import DESCRIPTOR, validate
+from .descriptor import DESCRIPTOR
+from .package import open_package, read_file, read_table
+from .typed import type_table
+from .validate import validate
 from .versions import bump_between, changelog_section, parse, stated_versions
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build clock in the archive
@@ -49,20 +51,30 @@ class Built:
 def release(package_dir: Path, previous: str | None = None) -> Built:
     package_dir = Path(package_dir)
     version, date, section, previous, change = check_releasable(package_dir, previous)
-    dist = package_dir / "dist"
-    if dist.exists():
-        shutil.rmtree(dist)
-    dist.mkdir()
-    descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
-    stem = f"{descriptor['name']}-{version}"
+    dist = fresh_dist(package_dir)
+    package = open_package(package_dir)
+    tables = typed_tables(package)
+    stem = f"{package.descriptor['name']}-{version}"
     artefacts = [
-        build_zip(package_dir, descriptor, dist / f"{stem}.zip"),
-        build_sqlite(package_dir, dist / f"{stem}.sqlite"),
-        *build_parquet(package_dir, dist / "parquet", dist / f"{stem}-parquet.zip"),
-        write_notes(dist / "RELEASE_NOTES.md", descriptor, version, date, section, previous, change),
+        build_zip(package, dist / f"{stem}.zip"),
+        build_sqlite(tables, dist / f"{stem}.sqlite"),
+        *build_parquet(tables, dist / "parquet", dist / f"{stem}-parquet.zip"),
+        write_notes(dist / "RELEASE_NOTES.md", package.descriptor, version, date, section, previous, change),
     ]
     artefacts.append(write_checksums(dist, artefacts))
     return Built(version, previous, artefacts)
+
+
+def fresh_dist(package_dir: Path) -> Path:
+    """An empty dist/ inside the package: a dist that is a link, or a file, is refused, not followed."""
+    dist = package_dir / "dist"
+    if dist.is_symlink() or (dist.exists() and not dist.is_dir()):
+        raise Refused(["dist is a symbolic link or a file: kzuz release writes only into a dist/ folder of the "
+                       "package; remove it"])
+    if dist.exists():
+        shutil.rmtree(dist)
+    dist.mkdir()
+    return dist
 
 
 def check_releasable(package_dir: Path, previous: str | None):
@@ -73,7 +85,7 @@ def check_releasable(package_dir: Path, previous: str | None):
         raise Refused([f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': cut the version with "
                        "bump2version, which moves 'Unreleased' under it"])
     date, section = found
-    current = diffs.read_snapshot(str(package_dir))
+    current = snapshot(str(package_dir), package_dir, "the package")
     check_not_released(package_dir, version, current)
     previous = previous or previous_tag(package_dir, version)
     old = read_previous(previous, package_dir) if previous else empty_like(package_dir)
@@ -85,6 +97,16 @@ def check_releasable(package_dir: Path, previous: str | None):
             raise Refused([f"{previous} → {version} is a {made} bump, but the changes since {previous} need a "
                            f"{change.bump} bump ({'; '.join(change.reasons)})"])
     return version, date, section, previous, change
+
+
+def snapshot(source: str, package_dir: Path, what: str) -> diffs.Snapshot:
+    """A snapshot to compare with, or a refusal that says why it cannot be read."""
+    try:
+        return diffs.read_snapshot(source, repo=package_dir)
+    except diffs.NotASnapshot as error:
+        raise Refused([f"{what} {error}" if what.startswith("--") else f"{what}: {error}"]) from None
+    except diffs.CannotRead as error:
+        raise Refused([f"{what}: {error}"] + [f"{p.location()}: {p.message}" for p in error.problems]) from None
 
 
 def check_valid(package_dir: Path) -> None:
@@ -101,16 +123,13 @@ def check_valid(package_dir: Path) -> None:
 def check_not_released(package_dir: Path, version: str, current: diffs.Snapshot) -> None:
     """A version is released once: if its tag exists (a rebuild, as on CI), the data must be the tag's."""
     tag = version_tags(package_dir).get(parse(version))
-    if tag and diffs.diff(diffs.read_snapshot(tag, repo=package_dir), current).bump != "none":
+    if tag and diffs.diff(snapshot(tag, package_dir, tag), current).bump != "none":
         raise Refused([f"{version} is already released as {tag}, and the data have changed since: cut a new "
                        "version with bump2version"])
 
 
 def read_previous(previous: str, package_dir: Path) -> diffs.Snapshot:
-    try:
-        return diffs.read_snapshot(previous, repo=package_dir)
-    except diffs.CannotRead as error:
-        raise Refused([f"--previous {error}"]) from None
+    return snapshot(previous, package_dir, "--previous")
 
 
 def version_tags(package_dir: Path) -> dict[tuple[int, int, int], str]:
@@ -134,15 +153,15 @@ def previous_tag(package_dir: Path, version: str) -> str | None:
 
 def empty_like(package_dir: Path) -> diffs.Snapshot:
     """What there was before the first release: the same tables, no rows."""
-    descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
+    descriptor = open_package(package_dir, standard=False).descriptor
     return diffs.Snapshot(descriptor, {r["name"]: [] for r in descriptor["resources"]})
 
 
-def build_zip(package_dir: Path, descriptor: dict, target: Path) -> Path:
-    descriptor = json.loads(json.dumps(descriptor))  # a copy to annotate
+def build_zip(package, target: Path) -> Path:
+    descriptor = json.loads(json.dumps(package.descriptor))  # a copy to annotate
     files = {}
     for resource in descriptor["resources"]:
-        raw = (package_dir / resource["path"]).read_bytes()
+        raw = read_file(package.directory, resource["path"])
         resource["hash"] = "sha256:" + hashlib.sha256(raw).hexdigest()
         resource["bytes"] = len(raw)
         files[resource["path"]] = raw
@@ -161,22 +180,19 @@ def write_zip(target: Path, entries: dict[str, bytes]) -> Path:
     return target
 
 
-def typed_rows(package_dir: Path):
-    """(resource descriptor, rows as typed Python values) for each resource, via frictionless."""
-    from frictionless import Package
-
-    package = Package(str(package_dir / DESCRIPTOR))
-    for resource in package.resources:
-        names = resource.schema.field_names
-        yield resource.to_descriptor(), names, [[row[n] for n in names] for row in resource.read_rows()]
+def typed_tables(package) -> list:
+    """Each table typed as `kzuz validate` types it (the package is valid by now)."""
+    return [type_table(read_table(package, resource)) for resource in package.resources]
 
 
-def build_sqlite(package_dir: Path, target: Path) -> Path:
+def build_sqlite(tables: list, target: Path) -> Path:
     with sqlite3.connect(target) as db:
-        for resource, names, rows in typed_rows(package_dir):
-            db.execute(create_table(resource))
-            marks = ", ".join("?" for _ in names)
-            db.executemany(f'INSERT INTO "{resource["name"]}" VALUES ({marks})', [[sql_value(v) for v in r] for r in rows])
+        for typed in tables:
+            resource = typed.resource
+            db.execute(create_table(resource.descriptor))
+            columns = [[sql_value(v) for v in typed.values[name].to_pylist()] for name in resource.field_names]
+            marks = ", ".join("?" for _ in columns)
+            db.executemany(f'INSERT INTO "{resource.name}" VALUES ({marks})', zip(*columns))
     db.close()
     return target
 
@@ -195,27 +211,23 @@ def create_table(resource: dict) -> str:
 
 
 def sql_value(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def build_parquet(package_dir: Path, folder: Path, bundle: Path) -> list[Path]:
+def build_parquet(tables: list, folder: Path, bundle: Path) -> list[Path]:
     """One Parquet file per resource, and all of them in one zip (a release page lists
     files flat, so the folder travels as the zip)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    arrow_types = {"string": pa.string(), "date": pa.date32(), "number": pa.float64(), "integer": pa.int64(),
-                   "boolean": pa.bool_()}
     folder.mkdir()
     written = []
-    for resource, names, rows in typed_rows(package_dir):
-        fields = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
-        columns = {n: pa.array([float(r[i]) if isinstance(r[i], Decimal) else r[i] for r in rows],
-                               type=arrow_types.get(fields[n], pa.string())) for i, n in enumerate(names)}
-        target = folder / f"{resource['name']}.parquet"
-        pq.write_table(pa.table(columns), target)
+    for typed in tables:
+        names = typed.resource.field_names
+        target = folder / f"{typed.resource.name}.parquet"
+        pq.write_table(pa.table([typed.values[n] for n in names], names=names), target)
         written.append(target)
     write_zip(bundle, {f"parquet/{p.name}": p.read_bytes() for p in written})
     return [*written, bundle]

@@ -7,7 +7,10 @@ import re
 import tomllib
 from pathlib import Path
 
+from .package import Unreadable, read_file
 from .problems import Problem
+
+TEXT_LIMIT = 1_000_000  # a project file larger than this is not one kzuz reads
 
 CHANGELOG = "CHANGELOG.md"
 SECTION = re.compile(r"^## \[(?P<version>\d+\.\d+\.\d+)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.M)
@@ -22,26 +25,34 @@ def stated_versions(package_dir: Path) -> dict[str, str | None]:
     }
     found = {}
     for name, read in readers.items():
-        path = package_dir / name
-        if path.is_file():
+        text = read_text(package_dir, name)
+        if text is not None:
             try:
-                found[name] = read(path.read_text(encoding="utf-8"))
-            except (ValueError, tomllib.TOMLDecodeError):
+                found[name] = read(text)
+            except (ValueError, tomllib.TOMLDecodeError, AttributeError):
                 found[name] = None  # the file's own syntax error is reported elsewhere
     return found
 
 
-def version_problems(package_dir: Path) -> list[Problem]:
-    stated = stated_versions(package_dir)
-    descriptor = stated.get("datapackage.json")
-    return [Problem(name, _line_of(package_dir / name, version), "version",
+def read_text(package_dir: Path, name: str) -> str | None:
+    """A project file's text, read as every file is (package.py); None when it is not there."""
+    try:
+        return read_file(package_dir, name, limit=TEXT_LIMIT).decode("utf-8")
+    except (Unreadable, UnicodeDecodeError):
+        return None
+
+
+def version_problems(package) -> list[Problem]:
+    stated = stated_versions(package.directory)
+    descriptor = package.descriptor.get("version")
+    return [Problem(name, _line_of(package.directory, name, version), "version",
                     f"says {version}, but datapackage.json says {descriptor}: change versions only with bump2version",
                     "version-disagrees")
             for name, version in stated.items() if name != "datapackage.json" and version != descriptor]
 
 
-def _line_of(path: Path, version: str | None) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+def _line_of(package_dir: Path, name: str, version: str | None) -> int | None:
+    for number, line in enumerate((read_text(package_dir, name) or "").splitlines(), start=1):
         if version and line.lstrip().startswith("version") and version in line:
             return number
     return None
@@ -49,8 +60,7 @@ def _line_of(path: Path, version: str | None) -> int | None:
 
 def changelog_section(package_dir: Path, version: str) -> tuple[str, str] | None:
     """(release date, the section's text) of `## [version] - date`, or None."""
-    path = package_dir / CHANGELOG
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    text = read_text(package_dir, CHANGELOG) or ""
     headings = list(SECTION.finditer(text))
     for n, heading in enumerate(headings):
         if heading.group("version") == version:

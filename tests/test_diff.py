@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, edit_descriptor, read_rows, set_cell, write_rows
+from conftest import FIXTURE_DATA, ROOT, edit_descriptor, read_rows, set_cell, write_rows
 from repository import commit, git, make_repository
 from scripts import diff
 from scripts.cli import main
+from scripts.package import open_package
 from scripts.release import build_zip
 
 TABLES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
@@ -23,7 +24,7 @@ MEMORANDUM = ["2022-12-navoiy-kyzylorda", "UZ-NW", "KZ-43"]  # regional_memorand
 def copy_package(target: Path) -> Path:
     target.mkdir()
     shutil.copy(ROOT / "datapackage.json", target)
-    shutil.copytree(ROOT / "data", target / "data")
+    shutil.copytree(FIXTURE_DATA, target / "data")
     return target
 
 
@@ -213,7 +214,7 @@ def test_a_table_added_lists_its_rows_and_a_table_removed_its_keys(old, new):
     remove_a_table(new)
     tables = {t.name: t for t in compared(old, new).tables}
     assert tables["leaders"] == diff.TableDiff("leaders", added=["mirziyoyev", "tokayev"], schema=["table added"])
-    memoranda = [" | ".join(row[:3]) for row in read_rows(ROOT / "data" / "regional_memoranda.csv")[1:]]
+    memoranda = [" | ".join(row[:3]) for row in read_rows(FIXTURE_DATA / "regional_memoranda.csv")[1:]]
     assert tables["regional_memoranda"] == diff.TableDiff("regional_memoranda", removed=memoranda,
                                                           schema=["table removed"])
     assert compared(old, new).reasons == ["table regional_memoranda removed"]
@@ -236,7 +237,7 @@ def test_a_new_column_that_becomes_the_key_does_not_merge_the_old_rows(old, new)
     edit_rows(new, "regions", lambda rows: [row.insert(0, "code" if n == 0 else row[0].lower())
                                             for n, row in enumerate(rows)])
     regions = next(t for t in compared(old, new).tables if t.name == "regions")
-    codes = [row[0] for row in read_rows(ROOT / "data" / "regions.csv")[1:]]
+    codes = [row[0] for row in read_rows(FIXTURE_DATA / "regions.csv")[1:]]
     assert (regions.added, regions.removed, regions.changed) == ([c.lower() for c in codes], codes, {})
 
 
@@ -291,8 +292,7 @@ def test_markdown_without_changes_says_so(old, new, capsys):
 # Release zips and git refs -----------------------------------------------------------
 
 def test_a_release_zip_as_old(old, new, tmp_path, capsys):
-    descriptor = json.loads((old / "datapackage.json").read_text(encoding="utf-8"))
-    release = build_zip(old, descriptor, tmp_path / "release.zip")
+    release = build_zip(open_package(old), tmp_path / "release.zip")
     correct_a_value(new)
     assert run(capsys, release, new) == run(capsys, old, new)
     assert compared(release, new).bump == "patch"

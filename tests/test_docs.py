@@ -9,7 +9,7 @@ from scripts.docs import DICTIONARY
 
 def test_the_shipped_dictionary_is_up_to_date(capsys):
     assert main(["docs", str(ROOT), "--check"]) == 0
-    assert capsys.readouterr().out == f"{DICTIONARY} is up to date\n"
+    assert capsys.readouterr().out == "generated files are up to date\n"
 
 
 def test_a_changed_description_makes_the_dictionary_out_of_date_until_regenerated(package, capsys):

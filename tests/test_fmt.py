@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, on_line, read_rows, set_cell
+from conftest import FIXTURE_DATA, ROOT, on_line, read_rows, set_cell
 from scripts.cli import main
 from scripts.fmt import FmtReport, format_package
 
@@ -42,7 +42,7 @@ def files(package: Path) -> dict[str, bytes]:
     return {path: (package / path).read_bytes() for path in TABLES}
 
 
-SHIPPED = files(ROOT)
+SHIPPED = {path: (FIXTURE_DATA / Path(path).name).read_bytes() for path in TABLES}  # what the package fixture holds
 
 
 def encode(rows: list[list[str]], line_end: str = "\n", quote_all: bool = False) -> str:
@@ -210,7 +210,8 @@ def test_an_unsafe_file_is_left_untouched_and_reported(package, capsys, change, 
 
 def test_a_descriptor_naming_a_missing_file_is_reported(package, capsys):
     (package / "data" / "visits.csv").unlink()
-    assert fmt(capsys, package) == (1, ["data/visits.csv: cannot be read: No such file or directory"])
+    assert fmt(capsys, package) == (1, ["data/visits.csv: is missing: restore it, or remove its resource from "
+                                        "datapackage.json"])
 
 
 def test_a_descriptor_that_is_not_json_is_reported_and_nothing_is_written(package, capsys):
@@ -221,14 +222,15 @@ def test_a_descriptor_that_is_not_json_is_reported_and_nothing_is_written(packag
     assert (package / "data" / "visits.csv").read_bytes() == messy
 
 
-def test_a_resource_without_a_path_is_reported_and_the_others_formatted(package, capsys):
+def test_a_descriptor_that_cannot_be_trusted_formats_nothing(package, capsys):
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     next(r for r in descriptor["resources"] if r["name"] == "regions").pop("path")
-    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    (package / "data" / "visits.csv").write_bytes(mess(SHIPPED["data/visits.csv"], 4))
-    assert fmt(capsys, package) == (1, ["formatted data/visits.csv",
-                                        "datapackage.json: resource 'regions' has no path: there is no CSV file to format"])
-    assert files(package) == SHIPPED
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")  # one line
+    messy = mess(SHIPPED["data/visits.csv"], 4)
+    (package / "data" / "visits.csv").write_bytes(messy)
+    assert fmt(capsys, package) == (1, ["datapackage.json:1: resources[1].path: is missing: give the table's CSV "
+                                        "file, e.g. data/visits.csv"])
+    assert (package / "data" / "visits.csv").read_bytes() == messy
 
 
 def test_a_directory_without_a_descriptor_is_a_usage_error(tmp_path, capsys):

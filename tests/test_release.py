@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import ROOT, edit_descriptor, read_rows, set_cell, write_rows
+from conftest import FIXTURE_DATA, ROOT, edit_descriptor, read_rows, set_cell, write_rows
 from conftest import resource as named_resource
 from repository import bump, commit, git, make_repository, version_of
 from scripts import diff
@@ -348,7 +348,7 @@ def test_the_first_release_has_every_row_as_new(tmp_path, capsys):
     assert capsys.readouterr().out.startswith(f"built {MINOR} (first release):\n")
     notes = (repo / "dist" / "RELEASE_NOTES.md").read_text(encoding="utf-8")
     assert "## Changes in the data (first release: every row is new)\n" in notes
-    assert f"| `visits` | {len(read_rows(ROOT / 'data' / 'visits.csv')) - 1} | 0 | 0 |" in notes
+    assert f"| `visits` | {len(read_rows(FIXTURE_DATA / 'visits.csv')) - 1} | 0 | 0 |" in notes
 
 
 def test_rebuilding_at_the_release_tag_compares_with_the_release_before(repo, capsys):

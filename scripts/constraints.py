@@ -1,0 +1,281 @@
+"""Table Schema constraints and text hygiene, on whole columns; then keys across tables.
+
+Per cell: required, enum, pattern, minLength/maxLength, minimum/maximum (and their
+exclusive forms), and for every text cell: no control characters, no bidirectional
+controls, no zero-width characters in identifiers and codes, no white space at either
+end, no leading `=`, `+`, `-`, `@` (a spreadsheet runs those as formulas). One message
+per cell: the first rule a cell breaks is the one reported.
+
+Across rows and tables: `unique`, primary keys (composite too) and foreign keys, with the
+line of the first occurrence for a repeat. Patterns run on RE2 (pyarrow), which cannot
+be made to backtrack for ever by a hostile pattern or cell.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .descriptor import DESCRIPTOR
+from .package import Package
+from .problems import Problem
+from .typed import Typed, parse, shown, words
+
+# (RE2 for the whole column, Python's re for the few cells that hold one, what it is, code)
+CONTROL = (r"[\x00-\x1f\x7f-\x9f]", r"[\x00-\x1f\x7f-\x9f]", "a control character", "control-character")
+BIDI = (r"[\x{202A}-\x{202E}\x{2066}-\x{2069}]", r"[\u202a-\u202e\u2066-\u2069]",
+        "which reorders how the text around it is shown", "bidi-control")
+INVISIBLE = (r"[\x{200B}-\x{200F}\x{2060}\x{FEFF}]", r"[\u200b-\u200f\u2060\ufeff]",
+             "which cannot be seen in an identifier or code", "zero-width")
+FORMULA = ("=", "+", "-", "@")
+CONTROL_NAMES = {0x00: "NULL", 0x09: "TAB", 0x0A: "LINE FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE"}
+
+
+def name_of(character: str) -> str:
+    code = ord(character)
+    name = CONTROL_NAMES.get(code) or unicodedata.name(character, "a control character")
+    return f"U+{code:04X} ({name})"
+
+
+# Cells -------------------------------------------------------------------------------
+
+def check_cells(typed: Typed, package: Package, suspicious: bool = True) -> list[Problem]:
+    """Adds the cell problems of `typed` to it; returns problems about the descriptor
+    itself (a pattern RE2 cannot compile). `suspicious`: the file may hold control,
+    bidirectional or zero-width characters (package.scan says so); else that test is skipped."""
+    descriptor_problems = []
+    identifiers = key_fields(typed.resource)
+    for spec in typed.resource.fields:
+        name, constraints = spec["name"], spec.get("constraints", {})
+        values, text = typed.values[name], typed.table.columns[name]
+        text = text.combine_chunks() if typed.table.rows else pa.array([], pa.string())
+        present = values.is_valid().to_numpy(zero_copy_only=False)
+        if constraints.get("required") or name in typed.resource.primary_key:
+            typed.reject(name, ~present & ~typed.rejected[name], required)
+        if spec["type"] == "string":
+            padded, formula = ends(text, present)
+            typed.reject(name, padded, untrimmed)
+            if suspicious:
+                hygiene(typed, name, text, name in identifiers)
+        if "enum" in constraints:
+            typed.reject(name, present & ~in_enum(spec, values, constraints["enum"]), one_of(text, constraints["enum"]))
+        if "pattern" in constraints:
+            try:
+                fits = pc.match_substring_regex(text, f"^(?:{constraints['pattern']})$")
+            except pa.ArrowInvalid as error:
+                descriptor_problems.append(Problem(DESCRIPTOR, None, f"{typed.resource.name}.{name}",
+                                                   f"pattern cannot be used: {str(error)[:120]}", "descriptor-pattern"))
+            else:
+                typed.reject(name, present & ~fits.to_numpy(zero_copy_only=False), form(text, spec))
+        lengths(typed, name, text, present, constraints)
+        bounds(typed, name, values, present, constraints, spec["type"])
+        if spec["type"] == "string":
+            typed.reject(name, formula, spreadsheet(text))
+    return descriptor_problems
+
+
+def key_fields(resource) -> set[str]:
+    """Identifiers and codes: fields in a key, unique, or held to an enum or pattern."""
+    names = set(resource.primary_key) | {n for k in resource.foreign_keys for n in k.fields}
+    return names | {f["name"] for f in resource.fields
+                    if {"unique", "enum", "pattern"} & set(f.get("constraints", {}))}
+
+
+def in_enum(spec: dict, values, allowed: list) -> np.ndarray:
+    """Compared as values of the field's type: 1.50 is the 1.5 of an enum of numbers."""
+    members, _ = parse(spec, pa.array([str(v) for v in allowed]), np.zeros(len(allowed), bool))
+    return pc.fill_null(pc.is_in(values, value_set=members.drop_null()), False).to_numpy(zero_copy_only=False)
+
+
+@words("required")
+def required(rows):
+    return ["is empty, but every row needs it"] * len(rows)
+
+
+def one_of(text, allowed):
+    @words("enum")
+    def message(rows):
+        listing = ", ".join(map(str, allowed))
+        return [f"'{shown(v)}' is not one of: {listing}" for v in text.take(pa.array(rows)).to_pylist()]
+    return message
+
+
+def form(text, spec):
+    pattern = spec["constraints"]["pattern"]
+    about = spec.get("description", "").rstrip(".")
+
+    @words("pattern")
+    def message(rows):
+        return [f"'{shown(v)}' does not have the form {pattern}" + (f" ({about})" if about else "")
+                for v in text.take(pa.array(rows)).to_pylist()]
+    return message
+
+
+def lengths(typed: Typed, name: str, text, present, constraints: dict) -> None:
+    if "minLength" not in constraints and "maxLength" not in constraints:
+        return
+    length = pc.utf8_length(text).to_numpy(zero_copy_only=False)
+    if "maxLength" in constraints:
+        most = constraints["maxLength"]
+
+        @words("maxLength")
+        def too_long(rows):
+            return [f"is {length[r]} characters long; at most {most} are allowed" for r in rows]
+        typed.reject(name, present & (length > most), too_long)
+    if "minLength" in constraints:
+        least = constraints["minLength"]
+
+        @words("minLength")
+        def too_short(rows):
+            return [f"is {length[r]} characters long; at least {least} are needed" for r in rows]
+        typed.reject(name, present & (length < least), too_short)
+
+
+BOUNDS = {"minimum": ("less", "below the minimum"), "maximum": ("greater", "above the maximum"),
+          "exclusiveMinimum": ("less_equal", "not above the exclusive minimum"),
+          "exclusiveMaximum": ("greater_equal", "not below the exclusive maximum")}
+
+
+def bounds(typed: Typed, name: str, values, present, constraints: dict, type_: str) -> None:
+    for key, (compare, words_) in BOUNDS.items():
+        if key not in constraints:
+            continue
+        limit, limit_bad = parse({"type": type_}, pa.array([str(constraints[key])]), np.zeros(1, bool))
+        if limit_bad[0]:
+            continue  # the descriptor check reports a bound that is not of the field's type
+        beyond = pc.fill_null(getattr(pc, compare)(values, limit[0]), False).to_numpy(zero_copy_only=False)
+
+        @words(key)
+        def message(rows, key=key, words_=words_):
+            return [f"{shown(v)} is {words_}, {constraints[key]}" for v in values.take(pa.array(rows)).to_pylist()]
+        typed.reject(name, present & beyond, message)
+
+
+def hygiene(typed: Typed, name: str, text, identifier: bool) -> None:
+    """Characters no cell may hold, each named by its code point."""
+    import re
+
+    for re2, python, why, code in (CONTROL, BIDI, *([INVISIBLE] if identifier else [])):
+        found = pc.match_substring_regex(text, re2).to_numpy(zero_copy_only=False)
+        if not found.any():
+            continue
+
+        @words(code)
+        def message(rows, python=re.compile(python), why=why):
+            out = []
+            for value in text.take(pa.array(rows)).to_pylist():
+                at = python.search(value).start()
+                out.append(f"contains {name_of(value[at])} at character {at + 1}, {why}: remove it")
+            return out
+        typed.reject(name, found, message)
+
+
+WHITE = set(" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+            "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def ends(text, present) -> tuple[np.ndarray, np.ndarray]:
+    """(cells with white space at either end, cells starting like a formula), from the
+    first and last byte of each cell (numpy over pyarrow's buffers); only the few cells
+    whose bytes could begin or end such a character are looked at in Python."""
+    padded, formula = np.zeros(len(text), bool), np.zeros(len(text), bool)
+    if not len(text) or text.buffers()[2] is None or not text.buffers()[2].size:
+        return padded, formula  # no cell holds anything
+    offsets = np.frombuffer(text.buffers()[1], np.int32)[text.offset:text.offset + len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], np.uint8)
+    filled = present & (offsets[1:] > offsets[:-1])
+    first = data[np.minimum(offsets[:-1], len(data) - 1)]
+    last = data[np.maximum(offsets[1:] - 1, 0)]
+    starts = np.isin(first, np.frombuffer(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f=+-@\xc2\xe1\xe2\xe3", np.uint8))
+    finishes = (last <= 0x20) | np.isin(last, np.frombuffer(b"\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x9f"
+                                                            b"\xa0\xa8\xa9\xaf", np.uint8))
+    candidates = np.flatnonzero(filled & (starts | finishes))
+    for row, value in zip(candidates, text.take(pa.array(candidates)).to_pylist()):
+        padded[row] = value[0] in WHITE or value[-1] in WHITE
+        formula[row] = value.startswith(FORMULA)
+    return padded, formula
+
+
+@words("text-trimmed")
+def untrimmed(rows):
+    return ["has white space at its start or end: remove it (kzuz fmt does)"] * len(rows)
+
+
+def spreadsheet(text):
+    @words("text-formula")
+    def message(rows):
+        return [f"starts with '{v[:1]}', which a spreadsheet runs as a formula: reword the cell"
+                for v in text.take(pa.array(rows)).to_pylist()]
+    return message
+
+
+# Keys --------------------------------------------------------------------------------
+
+def check_keys(tables: dict[str, Typed]) -> list[Problem]:
+    """unique, primary and foreign keys; a table that could not be read is left out, and
+    so are the foreign keys that point into it (what is missing there is unknown)."""
+    problems = []
+    for typed in tables.values():
+        resource = typed.resource
+        for spec in resource.fields:
+            if spec.get("constraints", {}).get("unique") or resource.primary_key == [spec["name"]]:
+                problems += repeats(typed, [spec["name"]], single=True)
+        if len(resource.primary_key) > 1:
+            problems += repeats(typed, resource.primary_key, single=False)
+        for key in resource.foreign_keys:
+            target = tables.get(key.resource)
+            if target is not None and target.table.complete:
+                problems += dangling(typed, key, target)
+    return problems
+
+
+def joined(typed: Typed, names) -> tuple[pa.Array, np.ndarray]:
+    """The key's cells joined into one text per row, and the rows whose key is whole and sound."""
+    texts = [typed.table.columns[n].combine_chunks() for n in names]
+    usable = np.ones(typed.table.rows, bool)
+    for n in names:
+        usable &= typed.values[n].is_valid().to_numpy(zero_copy_only=False) & ~typed.rejected[n]
+    key = texts[0] if len(texts) == 1 else pc.binary_join_element_wise(*texts, "\x1f")
+    return key, usable
+
+
+def repeats(typed: Typed, names: list[str], single: bool) -> list[Problem]:
+    if typed.table.rows < 2:
+        return []
+    key, usable = joined(typed, names)
+    codes = pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = np.where(usable, codes, -1 - np.arange(len(codes)))  # an unusable key repeats nothing
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    rows = np.flatnonzero(first[inverse] != np.arange(len(codes)))
+    if not len(rows):
+        return []
+    lines, firsts = typed.line(rows), typed.line(first[inverse][rows])
+    file = typed.resource.path
+    if single:
+        values = typed.table.columns[names[0]].take(pa.array(rows)).to_pylist()
+        return [Problem(file, line, names[0], f"'{shown(v)}' repeats line {at}: it must be unique", "unique")
+                for line, at, v in zip(lines, firsts, values)]
+    cells = [typed.table.columns[n].take(pa.array(rows)).to_pylist() for n in names]
+    return [Problem(file, line, None, f"repeats the primary key ({', '.join(names)}: "
+                    f"{', '.join(shown(c[i]) for c in cells)}) of line {at}", "primary-key")
+            for i, (line, at) in enumerate(zip(lines, firsts))]
+
+
+def dangling(typed: Typed, key, target: Typed) -> list[Problem]:
+    if not typed.table.rows:
+        return []
+    own, usable = joined(typed, key.fields)
+    theirs, sound = joined(target, key.reference)
+    known = pc.filter(theirs, pa.array(sound)) if len(theirs) else pa.array([], pa.string())
+    found = pc.is_in(own, value_set=known).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(usable & ~found)
+    if not len(rows):
+        return []
+    column = ", ".join(key.fields)
+    names = ", ".join(key.reference)
+    article = "an" if names[:1] in "aeiou" else "a"
+    values = pc.replace_substring(own.take(pa.array(rows)), "\x1f", ", ").to_pylist()
+    return [Problem(typed.resource.path, line, column, f"'{shown(v)}' is not {article} {names} in "
+                    f"{target.resource.path}", "foreign-key") for line, v in zip(typed.line(rows), values)]
