@@ -74,9 +74,12 @@ def readme_blocks(package, counts: dict[str, int]) -> dict[str, str]:
     tables = ["| table | rows | what it holds |", "|---|---:|---|"]
     tables += [f"| `{r['name']}` | {counts[r['name']]} | {r.get('description', '')} |" for r in descriptor["resources"]]
     total = sum(counts.values())
+    example = ["data/treaties.csv:4: parties: 'UZ;KZ' must be sorted alphabetically, each code once",
+               "data/visits.csv:9: start_date: '22.12.2022' is not a date: use YYYY-MM-DD (a month is YYYY-MM-01, "
+               "a year YYYY-01-01)", f"invalid: 2 problems in 2 files ({total} rows read)"]
     return {
         "tables": "\n".join(tables) + "\n",
-        "validate": f"prints `valid: {len(counts)} tables, {total} rows`.\n",
+        "validate": f"```\nvalid: {len(counts)} tables, {total} rows\n```\n\n```\n" + "\n".join(example) + "\n```\n",
         "sources": sources_list(package),
     }
 
@@ -86,14 +89,29 @@ def sources_list(package) -> str:
     resource = next((r for r in package.resources if r.name == "sources"), None)
     if resource is None:
         return ""
+    import pycountry
+
     rows = list(csv.DictReader(io.StringIO(read_file(package.directory, resource.path).decode("utf-8"))))
     out = ["| `source_id` | publication |", "|---|---|"]
     for row in rows:
-        who = f"{row.get('authors')}. " if row.get("authors") else ""
+        who = f"{row['authors'].rstrip('.')}. " if row.get("authors") else ""
+        language = pycountry.languages.get(alpha_2=row.get("language", "")) if row.get("language") else None
         out.append(f"| `{row['source_id']}` | {who}*{row.get('title_en', '')}* ({row.get('title', '')}). "
-                   f"{row.get('kind', '').replace('_', ' ').capitalize()}, {row.get('published_date', '')} "
-                   f"({row.get('published_date_precision', '')} precision), in {row.get('language', '')}. |")
+                   f"{row.get('kind', '').replace('_', ' ').capitalize()}, "
+                   f"{when(row.get('published_date', ''), row.get('published_date_precision', ''))}"
+                   f"{f', in {language.name}' if language else ''}. |")
     return "\n".join(out) + "\n"
+
+
+def when(date: str, precision: str) -> str:
+    """2022-12-01 at month precision → December 2022: only what the date says."""
+    import datetime
+
+    try:
+        day = datetime.date.fromisoformat(date)
+    except ValueError:
+        return date
+    return {"day": f"{day.day} {day:%B %Y}", "month": f"{day:%B %Y}", "year": f"{day:%Y}"}.get(precision, date)
 
 
 def fill(text: str, blocks: dict[str, str]) -> str:

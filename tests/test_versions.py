@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, read_rows
+from conftest import FIXTURE_DATA, ROOT, read_rows
 from repository import bump, commit, git, make_repository, version_of
 from scripts.cli import main
 from scripts.versions import bump_between, changelog_section, stated_versions
 
 VERSION = version_of(ROOT)
-TABLES = len(list((ROOT / "data").glob("*.csv")))
-ROWS = sum(len(read_rows(path)) - 1 for path in (ROOT / "data").glob("*.csv"))
+TABLES = len(list(FIXTURE_DATA.glob("*.csv")))  # the copies tests/repository.py makes hold the fixture's rows
+ROWS = sum(len(read_rows(path)) - 1 for path in FIXTURE_DATA.glob("*.csv"))
 
 
 def bumped(version: str, part: str) -> str:
