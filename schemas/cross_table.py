@@ -51,7 +51,7 @@ def visit_contains_date(visits: pd.DataFrame, date_column: str, precision_column
 
 
 def source_is_cited(citing: list[pd.DataFrame]) -> Rule:
-    cited = set().union(*(set(df["source_id"].dropna()) for df in citing))
+    cited = set().union(*(df["source_id"].dropna().unique().tolist() for df in citing))
     return Rule("source_is_cited", "source_id", "{source_id} is cited by no row: cite it or remove it",
                 lambda df: df["source_id"].isin(list(cited)) | ~present(df["source_id"]))
 

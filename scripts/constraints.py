@@ -41,24 +41,21 @@ def name_of(character: str) -> str:
 
 # Cells -------------------------------------------------------------------------------
 
-def check_cells(typed: Typed, package: Package, suspicious: bool = True) -> list[Problem]:
+def check_cells(typed: Typed, package: Package) -> list[Problem]:
     """Adds the cell problems of `typed` to it; returns problems about the descriptor
-    itself (a pattern RE2 cannot compile). `suspicious`: the file may hold control,
-    bidirectional or zero-width characters (package.scan says so); else that test is skipped."""
+    itself (a pattern RE2 cannot compile)."""
     descriptor_problems = []
     identifiers = key_fields(typed.resource)
     for spec in typed.resource.fields:
         name, constraints = spec["name"], spec.get("constraints", {})
         values, text = typed.values[name], typed.table.columns[name]
-        text = text.combine_chunks() if typed.table.rows else pa.array([], pa.string())
         present = values.is_valid().to_numpy(zero_copy_only=False)
         if constraints.get("required") or name in typed.resource.primary_key:
             typed.reject(name, ~present & ~typed.rejected[name], required)
         if spec["type"] == "string":
             padded, formula = ends(text, present)
             typed.reject(name, padded, untrimmed)
-            if suspicious:
-                hygiene(typed, name, text, name in identifiers)
+            hygiene(typed, name, text, name in identifiers)
         if "enum" in constraints:
             typed.reject(name, present & ~in_enum(spec, values, constraints["enum"]), one_of(text, constraints["enum"]))
         if "pattern" in constraints:
@@ -68,7 +65,7 @@ def check_cells(typed: Typed, package: Package, suspicious: bool = True) -> list
                 descriptor_problems.append(Problem(DESCRIPTOR, None, f"{typed.resource.name}.{name}",
                                                    f"pattern cannot be used: {str(error)[:120]}", "descriptor-pattern"))
             else:
-                typed.reject(name, present & ~fits.to_numpy(zero_copy_only=False), form(text, spec))
+                typed.reject(name, present & ~pc.fill_null(fits, True).to_numpy(zero_copy_only=False), form(text, spec))
         lengths(typed, name, text, present, constraints)
         bounds(typed, name, values, present, constraints, spec["type"])
         if spec["type"] == "string":
@@ -85,8 +82,9 @@ def key_fields(resource) -> set[str]:
 
 def in_enum(spec: dict, values, allowed: list) -> np.ndarray:
     """Compared as values of the field's type: 1.50 is the 1.5 of an enum of numbers."""
-    members, _ = parse(spec, pa.array([str(v) for v in allowed]), np.zeros(len(allowed), bool))
-    return pc.fill_null(pc.is_in(values, value_set=members.drop_null()), False).to_numpy(zero_copy_only=False)
+    members, _ = parse(spec, pa.array([str(v) for v in allowed]))
+    return pc.fill_null(pc.is_in(values, value_set=members.combine_chunks().drop_null()), False).to_numpy(
+        zero_copy_only=False)
 
 
 @words("required")
@@ -116,7 +114,7 @@ def form(text, spec):
 def lengths(typed: Typed, name: str, text, present, constraints: dict) -> None:
     if "minLength" not in constraints and "maxLength" not in constraints:
         return
-    length = pc.utf8_length(text).to_numpy(zero_copy_only=False)
+    length = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
     if "maxLength" in constraints:
         most = constraints["maxLength"]
 
@@ -142,7 +140,7 @@ def bounds(typed: Typed, name: str, values, present, constraints: dict, type_: s
     for key, (compare, words_) in BOUNDS.items():
         if key not in constraints:
             continue
-        limit, limit_bad = parse({"type": type_}, pa.array([str(constraints[key])]), np.zeros(1, bool))
+        limit, limit_bad = parse({"type": type_}, pa.array([str(constraints[key])]))
         if limit_bad[0]:
             continue  # the descriptor check reports a bound that is not of the field's type
         beyond = pc.fill_null(getattr(pc, compare)(values, limit[0]), False).to_numpy(zero_copy_only=False)
@@ -154,11 +152,16 @@ def bounds(typed: Typed, name: str, values, present, constraints: dict, type_: s
 
 
 def hygiene(typed: Typed, name: str, text, identifier: bool) -> None:
-    """Characters no cell may hold, each named by its code point."""
+    """Characters no cell may hold, each named by its code point. Searched only in a file
+    whose bytes may hold them (package.scan): a regular expression over every cell of a
+    large table costs more than reading it."""
     import re
 
-    for re2, python, why, code in (CONTROL, BIDI, *([INVISIBLE] if identifier else [])):
-        found = pc.match_substring_regex(text, re2).to_numpy(zero_copy_only=False)
+    table = typed.table
+    searches = ([CONTROL] if table.controls or table.unicode else []) + ([BIDI] if table.unicode else []) + (
+        [INVISIBLE] if table.unicode and identifier else [])
+    for re2, python, why, code in searches:
+        found = pc.fill_null(pc.match_substring_regex(text, re2), False).to_numpy(zero_copy_only=False)
         if not found.any():
             continue
 
@@ -180,22 +183,34 @@ def ends(text, present) -> tuple[np.ndarray, np.ndarray]:
     """(cells with white space at either end, cells starting like a formula), from the
     first and last byte of each cell (numpy over pyarrow's buffers); only the few cells
     whose bytes could begin or end such a character are looked at in Python."""
-    padded, formula = np.zeros(len(text), bool), np.zeros(len(text), bool)
-    if not len(text) or text.buffers()[2] is None or not text.buffers()[2].size:
+    found = [chunk_ends(chunk) for chunk in text.chunks]
+    padded = np.concatenate([p for p, _ in found]) if found else np.zeros(0, bool)
+    formula = np.concatenate([f for _, f in found]) if found else np.zeros(0, bool)
+    return padded & present, formula & present
+
+
+def chunk_ends(chunk) -> tuple[np.ndarray, np.ndarray]:
+    padded, formula = np.zeros(len(chunk), bool), np.zeros(len(chunk), bool)
+    if not len(chunk) or chunk.buffers()[2] is None or not chunk.buffers()[2].size:
         return padded, formula  # no cell holds anything
-    offsets = np.frombuffer(text.buffers()[1], np.int32)[text.offset:text.offset + len(text) + 1]
-    data = np.frombuffer(text.buffers()[2], np.uint8)
-    filled = present & (offsets[1:] > offsets[:-1])
+    offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(chunk.buffers()[2], np.uint8)
+    filled = offsets[1:] > offsets[:-1]
     first = data[np.minimum(offsets[:-1], len(data) - 1)]
     last = data[np.maximum(offsets[1:] - 1, 0)]
-    starts = np.isin(first, np.frombuffer(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f=+-@\xc2\xe1\xe2\xe3", np.uint8))
-    finishes = (last <= 0x20) | np.isin(last, np.frombuffer(b"\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x9f"
-                                                            b"\xa0\xa8\xa9\xaf", np.uint8))
+    starts = np.isin(first, STARTS)
+    finishes = (last <= 0x20) | np.isin(last, FINISHES)
     candidates = np.flatnonzero(filled & (starts | finishes))
-    for row, value in zip(candidates, text.take(pa.array(candidates)).to_pylist()):
-        padded[row] = value[0] in WHITE or value[-1] in WHITE
-        formula[row] = value.startswith(FORMULA)
+    for row, value in zip(candidates, chunk.take(pa.array(candidates)).to_pylist()):
+        if value:
+            padded[row] = value[0] in WHITE or value[-1] in WHITE
+            formula[row] = value.startswith(FORMULA)
     return padded, formula
+
+
+# The first bytes of a white-space or formula character, and the last bytes of a white-space one.
+STARTS = np.frombuffer(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f=+-@\xc2\xe1\xe2\xe3", np.uint8)
+FINISHES = np.frombuffer(b"\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x9f\xa0\xa8\xa9\xaf", np.uint8)
 
 
 @words("text-trimmed")
@@ -231,36 +246,61 @@ def check_keys(tables: dict[str, Typed]) -> list[Problem]:
     return problems
 
 
-def joined(typed: Typed, names) -> tuple[pa.Array, np.ndarray]:
-    """The key's cells joined into one text per row, and the rows whose key is whole and sound."""
-    texts = [typed.table.columns[n].combine_chunks() for n in names]
-    usable = np.ones(typed.table.rows, bool)
-    for n in names:
-        usable &= typed.values[n].is_valid().to_numpy(zero_copy_only=False) & ~typed.rejected[n]
+def joined(typed: Typed, names) -> tuple[pa.ChunkedArray, np.ndarray]:
+    """The key's cells as one text per row (joined by a unit separator when the key has
+    several fields), and the rows whose key is whole and sound."""
+    texts = [typed.table.columns[n] for n in names]
     key = texts[0] if len(texts) == 1 else pc.binary_join_element_wise(*texts, "\x1f")
-    return key, usable
+    return key, usable(typed, names)
+
+
+def usable(typed: Typed, names) -> np.ndarray:
+    sound = np.ones(typed.table.rows, bool)
+    for n in names:
+        sound &= typed.values[n].is_valid().to_numpy(zero_copy_only=False) & ~typed.rejected[n]
+    return sound
+
+
+def key_codes(typed: Typed, names) -> np.ndarray:
+    """One integer per row that is equal exactly where the key's cells are: each field
+    dictionary-encoded, the codes combined (and re-numbered whenever the product of the
+    fields' sizes could overflow 64 bits). Far cheaper than joining the cells as text."""
+    combined, size = np.zeros(typed.table.rows, np.int64), 1
+    for n in names:
+        column = typed.table.columns[n]
+        codes = pc.fill_null(pc.index_in(column, value_set=pc.unique(column)), -1).to_numpy(
+            zero_copy_only=False).astype(np.int64) + 1
+        width = int(codes.max()) + 1 if len(codes) else 1
+        if size * width >= 2 ** 62:
+            _, combined = np.unique(combined, return_inverse=True)
+            size = int(combined.max()) + 1
+        combined, size = combined * width + codes, size * width
+    return combined
 
 
 def repeats(typed: Typed, names: list[str], single: bool) -> list[Problem]:
+    import pandas as pd
+
     if typed.table.rows < 2:
         return []
-    key, usable = joined(typed, names)
-    codes = pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    codes = np.where(usable, codes, -1 - np.arange(len(codes)))  # an unusable key repeats nothing
-    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-    rows = np.flatnonzero(first[inverse] != np.arange(len(codes)))
-    if not len(rows):
+    sound = usable(typed, names)
+    codes = pd.Series(key_codes(typed, names)[sound])
+    later = codes.duplicated(keep="first").to_numpy()
+    if not later.any():
         return []
-    lines, firsts = typed.line(rows), typed.line(first[inverse][rows])
+    first_of = pd.Series(np.flatnonzero(~later), index=codes[~later].to_numpy())  # each key → where it first is
+    positions = np.flatnonzero(sound)
+    rows, firsts = positions[later], positions[first_of.loc[codes[later].to_numpy()].to_numpy()]
+    lines, earlier = typed.line(rows), typed.line(firsts)
     file = typed.resource.path
     if single:
         values = typed.table.columns[names[0]].take(pa.array(rows)).to_pylist()
         return [Problem(file, line, names[0], f"'{shown(v)}' repeats line {at}: it must be unique", "unique")
-                for line, at, v in zip(lines, firsts, values)]
+                for line, at, v in zip(lines, earlier, values)]
     cells = [typed.table.columns[n].take(pa.array(rows)).to_pylist() for n in names]
     return [Problem(file, line, None, f"repeats the primary key ({', '.join(names)}: "
                     f"{', '.join(shown(c[i]) for c in cells)}) of line {at}", "primary-key")
-            for i, (line, at) in enumerate(zip(lines, firsts))]
+            for i, (line, at) in enumerate(zip(lines, earlier))]
 
 
 def dangling(typed: Typed, key, target: Typed) -> list[Problem]:
@@ -268,8 +308,8 @@ def dangling(typed: Typed, key, target: Typed) -> list[Problem]:
         return []
     own, usable = joined(typed, key.fields)
     theirs, sound = joined(target, key.reference)
-    known = pc.filter(theirs, pa.array(sound)) if len(theirs) else pa.array([], pa.string())
-    found = pc.is_in(own, value_set=known).to_numpy(zero_copy_only=False)
+    known = pc.filter(theirs, pa.array(sound)).combine_chunks() if len(theirs) else pa.array([], pa.string())
+    found = pc.fill_null(pc.is_in(own, value_set=known), False).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(usable & ~found)
     if not len(rows):
         return []

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .problems import Problem
 
@@ -389,16 +390,50 @@ def foreign_key_shape(key, field_names: list, names: list, resources: list, line
 
 def standard(descriptor: dict, lines: Lines) -> list[Problem]:
     """The descriptor against the Data Package standard, by frictionless, fault by fault."""
+    return [problem(lines, path, message, code) for path, message, code in standard_faults(descriptor)]
+
+
+def standard_in_background(descriptor: dict, lines: Lines):
+    """`standard`, in a process of its own on the other core: importing frictionless takes
+    longer than validating a small package, and the main process has pandas and pandera
+    to import meanwhile. Call the function it returns for the problems."""
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parent.parent)
+    child = subprocess.Popen([sys.executable, "-c", f"import sys; sys.path.insert(0, {root!r}); "
+                              "from scripts.descriptor import standard_child; standard_child()"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdin.write(json.dumps(descriptor).encode("utf-8"))
+    child.stdin.close()
+
+    def problems() -> list[Problem]:
+        out = child.stdout.read()
+        error = child.stderr.read()
+        if child.wait(timeout=300) != 0:
+            raise RuntimeError(f"the check against the Data Package standard failed: {error.decode()[-500:]}")
+        return [problem(lines, tuple(path), message, code) for path, message, code in json.loads(out)]
+    return problems
+
+
+def standard_child() -> None:
+    """The other end of `standard_in_background`: a descriptor on stdin, its faults on stdout."""
+    import sys
+
+    sys.stdout.write(json.dumps(standard_faults(json.loads(sys.stdin.buffer.read()))))
+
+
+def standard_faults(descriptor: dict) -> list[tuple[tuple, str, str]]:
     from frictionless import FrictionlessException, Package  # imported late: `kzuz --help` stays quick
 
     try:
         Package.from_descriptor(descriptor)
     except FrictionlessException as exception:
-        return localised(descriptor, lines, exception)
+        return localised(descriptor, exception)
     return []
 
 
-def localised(descriptor: dict, lines: Lines, exception) -> list[Problem]:
+def localised(descriptor: dict, exception) -> list[tuple[tuple, str, str]]:
     from frictionless import Field, Resource
 
     found = []
@@ -413,8 +448,8 @@ def localised(descriptor: dict, lines: Lines, exception) -> list[Problem]:
         found += in_fields + [(("resources", n), e) for e in faults if e.note not in said]
     if not found:
         found = [((), e) for e in exception.reasons or [exception.error]]
-    return [problem(lines, path, f"{e.note or e.message} (the Data Package standard, checked by frictionless)",
-                    f"standard-{e.type}") for path, e in found]
+    return [(path, f"{e.note or e.message} (the Data Package standard, checked by frictionless)", f"standard-{e.type}")
+            for path, e in found]
 
 
 def rejected(open_) -> list:

@@ -50,14 +50,20 @@ class Unreadable(Exception):
 
 # Files -------------------------------------------------------------------------------
 
-def open_file(directory: Path, relative: str, what: str | None = None) -> int:
-    """A read-only descriptor of DIRECTORY/RELATIVE, a regular file inside DIRECTORY."""
-    what = what or relative
+def inside(directory: Path, relative: str) -> Path:
+    """The real path of DIRECTORY/RELATIVE, which must lie inside DIRECTORY."""
     root = Path(directory).resolve()
     target = (root / relative).resolve()
     if not target.is_relative_to(root):
-        raise Unreadable(Problem(what, None, None, "is a link to a file outside the package: kzuz reads only "
+        raise Unreadable(Problem(relative, None, None, "is a link to a file outside the package: kzuz reads only "
                                  "files inside it; replace the link by the file", "outside-package"))
+    return target
+
+
+def open_file(directory: Path, relative: str, what: str | None = None) -> int:
+    """A read-only descriptor of DIRECTORY/RELATIVE, a regular file inside DIRECTORY."""
+    what = what or relative
+    target = inside(directory, relative)
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -120,6 +126,12 @@ class Package:
     descriptor: dict | None
     resources: list[Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # the descriptor's; none when it can be used
+    lines: descriptors.Lines = field(default_factory=descriptors.Lines)  # where each value of the descriptor is
+
+    def standard_problems(self):
+        """The descriptor against the Data Package standard (frictionless), checked in
+        another process: call what this returns for the problems."""
+        return descriptors.standard_in_background(self.descriptor, self.lines)
 
 
 def listed(value) -> list:
@@ -145,12 +157,12 @@ def open_package(directory: Path, standard: bool = True) -> Package:
 def package_from_bytes(directory: Path, raw: bytes, standard: bool = True) -> Package:
     descriptor, lines, problems = descriptors.parse(raw)
     if descriptor is None:
-        return Package(directory, None, problems=problems)
+        return Package(directory, None, problems=problems, lines=lines)
     problems = descriptors.check(descriptor, lines) if standard else (
         descriptors.safety(descriptor, lines, ()) + descriptors.package_shape(descriptor, lines))
     if problems:
-        return Package(directory, descriptor, problems=problems)
-    return Package(directory, descriptor, [resource_of(r) for r in descriptor["resources"]])
+        return Package(directory, descriptor, problems=problems, lines=lines)
+    return Package(directory, descriptor, [resource_of(r) for r in descriptor["resources"]], lines=lines)
 
 
 def resource_of(spec: dict) -> Resource:
@@ -171,6 +183,8 @@ class Table:
     lines: object = None                          # numpy array: the line each row starts on
     problems: list[Problem] = field(default_factory=list)
     readable: bool = False                        # False: the rows could not be read safely
+    controls: bool = True                         # a cell may hold a control character (package.scan)
+    unicode: bool = True                          # a cell may hold a bidirectional or zero-width one
 
     @property
     def rows(self) -> int:
@@ -184,70 +198,87 @@ class Table:
 
 
 def read_table(package: Package, resource: Resource) -> Table:
+    """The table's rows as text columns. The bytes are scanned (scan) while pyarrow
+    parses them (read_rows), on two cores: both release the GIL for their work. The
+    parse is kept only if the scan finds the file sound."""
+    from concurrent.futures import ThreadPoolExecutor
+
     table = Table(resource)
     try:
         fd = open_file(package.directory, resource.path)
+        path = str(inside(package.directory, resource.path))
     except Unreadable as unreadable:
         table.problems.append(unreadable.problem)
         return table
-    with os.fdopen(fd, "rb") as f:
-        scanned = scan(f, resource.path)
-        table.problems += scanned.problems
-        if scanned.fatal:
-            return table
-        header, header_problems = read_header(scanned.head, resource)
-        table.problems += header_problems
-        if header is None:
-            return table
-        f.seek(0)
-        read_rows(f, header, scanned, table)
+    try:
+        head = os.pread(fd, MAX_HEADER + 4, 0)
+        header, header_problems = read_header(head[3:] if head.startswith(BOM) else head, resource) if head else (None, [])
+        with ThreadPoolExecutor(1) as worker:
+            scanning = worker.submit(scan, fd, resource.path)
+            # pyarrow reads the checked path itself: through a Python file object it is
+            # twice as slow (every block would cross into Python)
+            parsed = parse_rows(path, fd, header, resource) if header is not None else None
+            scanned = scanning.result()
+    finally:
+        os.close(fd)
+    table.problems += scanned.problems
+    if scanned.fatal:
+        return table
+    table.problems += header_problems
+    if parsed is None:
+        return table
+    if isinstance(parsed, Problem):
+        table.problems.append(parsed)
+        return table
+    rows_from(parsed, header, scanned, table)
     return table
+
+
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
 class Scanned:
-    head: bytes = b""       # the start of the file, enough for the header
-    newlines: int = 0
+    low: int = 0            # bytes below 0x20: the LFs, and CRs of CRLF, when nothing else is there
+    line_ends: int = 0      # LF bytes
+    crlf: bool = False
+    unicode: bool = False   # a C1 control, bidirectional control or zero-width character may be there
     problems: list[Problem] = field(default_factory=list)
     fatal: bool = False     # the rows cannot be read safely
 
+    @property
+    def controls(self) -> bool:
+        """A byte below 0x20 that is not a line end may be there."""
+        return self.low > self.line_ends * (2 if self.crlf else 1)
 
-def scan(f, file: str) -> Scanned:
-    """The whole file, chunk by chunk: BOM, CR, quoting, and the number of line ends."""
+
+def scan(fd: int, file: str) -> Scanned:
+    """The whole file, chunk by chunk with numpy: BOM, CR, quoting, line ends, and
+    whether any cell may hold a character `constraints.hygiene` must look for."""
     import numpy as np
 
     result = Scanned()
-    chunk = f.read(CHUNK)
-    result.head = chunk[:MAX_HEADER + 1]
+    chunk = os.pread(fd, CHUNK, 0)
+    offset = len(chunk)
     if not chunk:
         result.problems.append(Problem(file, None, None, "is empty: it needs at least the header row", "empty-file"))
         result.fatal = True
         return result
-    if chunk.startswith(b"\xef\xbb\xbf"):
+    if chunk.startswith(BOM):
         result.problems.append(Problem(file, 1, None, "starts with a byte-order mark (BOM): save as UTF-8 without "
                                        f"BOM {FMT_HINT}", "bom"))
-        result.head = result.head[3:]
         chunk = chunk[3:]
     lines, before = 0, ord("\n")  # line ends so far; the byte before the chunk (a file starts like a line)
-    parity, unclosed, crlf = 0, None, False  # parity: quotes so far, odd inside a quoted cell
+    parity, unclosed = 0, None  # parity: quotes so far, odd inside a quoted cell
     while chunk:
-        following = f.read(CHUNK)
-        if b"\r" in chunk:
-            bare = _bare_cr(chunk)
-            if bare == len(chunk) - 1 and following.startswith(b"\n"):
-                bare = -1  # a CRLF cut in two by the chunks
-            if bare != -1:
-                line = lines + chunk.count(b"\n", 0, bare) + 1
-                result.problems.append(Problem(file, line, None, "has a carriage return (CR) that is not part of a "
-                                               f"line end: lines end with LF {FMT_HINT}", "cr"))
-                result.fatal = True  # pyarrow would end a row there, where no line ends
-                return result
-            if not crlf:
-                line = lines + chunk.count(b"\n", 0, chunk.find(b"\r")) + 1
-                result.problems.append(Problem(file, line, None, "ends its lines with CRLF (Windows): save with LF "
-                                               f"line ends {FMT_HINT}", "crlf"))
-                crlf = True
+        following = os.pread(fd, CHUNK, offset)
+        offset += len(following)
         data = np.frombuffer(chunk, np.uint8)
+        line_ends = int(np.count_nonzero(data == 10))
+        result.low += int(np.count_nonzero(data < 32))
+        if b"\r" in chunk and not carriage_returns(chunk, following, lines, file, result):
+            return result
+        result.unicode = result.unicode or suspect_characters(chunk + following[:2])
         quotes = np.flatnonzero(data == 34)
         if len(quotes):
             bad, opener = quote_fault(data, quotes, parity, before, following[:1])
@@ -263,15 +294,35 @@ def scan(f, file: str) -> Scanned:
             if opener is not None:
                 unclosed = lines + chunk.count(b"\n", 0, opener) + 1
             parity = (parity + len(quotes)) % 2
-        lines += chunk.count(b"\n")
+        lines += line_ends
         before = chunk[-1]
         chunk = following
-    result.newlines = lines
+    result.line_ends = lines
     if parity:
         result.problems.append(Problem(file, unclosed, None, 'has a quoted cell that is never closed: add the '
                                        'closing "', "unclosed-quote"))
         result.fatal = True
     return result
+
+
+def carriage_returns(chunk: bytes, following: bytes, lines: int, file: str, result: Scanned) -> bool:
+    """Reports CRLF line ends (once), or a bare CR (then the rows cannot be read: pyarrow
+    would end a row there, where no line ends). False when reading must stop."""
+    bare = _bare_cr(chunk)
+    if bare == len(chunk) - 1 and following.startswith(b"\n"):
+        bare = -1  # a CRLF cut in two by the chunks
+    if bare != -1:
+        line = lines + chunk.count(b"\n", 0, bare) + 1
+        result.problems.append(Problem(file, line, None, "has a carriage return (CR) that is not part of a line "
+                                       f"end: lines end with LF {FMT_HINT}", "cr"))
+        result.fatal = True
+        return False
+    if not result.crlf:
+        line = lines + chunk.count(b"\n", 0, chunk.find(b"\r")) + 1
+        result.problems.append(Problem(file, line, None, "ends its lines with CRLF (Windows): save with LF line ends "
+                                       f"{FMT_HINT}", "crlf"))
+        result.crlf = True
+    return True
 
 
 def _bare_cr(chunk: bytes) -> int:
@@ -304,11 +355,39 @@ def quote_fault(data, quotes, parity: int, before: int, following: bytes):
     return (int(wrong[0]) if len(wrong) else None), (int(quotes[openers[-1]]) if len(openers) else None)
 
 
+# The UTF-8 of the characters no cell may hold, by lead byte: C1 controls (C2 80–9F);
+# zero-width, bidirectional controls and the word joiner (E2 80 8B–8F, AA–AE; E2 81
+# A0, A6–A9); the byte-order mark (EF BB BF).
+SUSPECT_SECOND = {0xC2: range(0x80, 0xA0), 0xE2: (0x80, 0x81), 0xEF: (0xBB,)}
+SUSPECT_THIRD = {0x80: (*range(0x8B, 0x90), *range(0xAA, 0xAF)), 0x81: (0xA0, *range(0xA6, 0xAA)), 0xBB: (0xBF,)}
+
+
+def suspect_characters(window: bytes) -> bool:
+    """Whether `window` may hold one of those characters (then the cells are searched)."""
+    import numpy as np
+
+    data = np.frombuffer(window, np.uint8)
+    for lead, seconds in SUSPECT_SECOND.items():
+        at = np.flatnonzero(data[:-2] == lead)
+        if not len(at):
+            continue
+        second = data[at + 1]
+        hit = np.isin(second, seconds)
+        if lead == 0xC2:
+            if hit.any():
+                return True
+            continue
+        for value, thirds in SUSPECT_THIRD.items():
+            if np.isin(data[at[hit & (second == value)] + 2], thirds).any():
+                return True
+    return False
+
+
 def read_header(head: bytes, resource: Resource) -> tuple[list[str] | None, list[Problem]]:
     """The header's names, or None (with the reasons) when the rows cannot be read by name."""
     file, names = resource.path, resource.field_names
     end = head.find(b"\n")
-    first = head if end == -1 else head[:end]
+    first = (head if end == -1 else head[:end]).removesuffix(b"\r")  # CRLF is reported by scan, not fatal
     if end == -1 and len(head) > MAX_HEADER:
         return None, [Problem(file, 1, None, f"has a first line over {MAX_HEADER:,} bytes: that is not a header",
                               "header-too-long")]
@@ -363,21 +442,29 @@ def shorten(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def read_rows(f, header: list[str], scanned: Scanned, table: Table) -> None:
-    """Cells as text, through pyarrow; ragged rows reported with their line and left out."""
+def parse_rows(path: str, fd: int, header: list[str], resource: Resource):
+    """(the rows as a pyarrow Table of text, the ragged rows) — or the Problem pyarrow ends on.
+    A cell in the schema's missingValues (by default the empty cell) reads as null."""
+    import pyarrow as pa
+
+    missing = resource.missing_values
+    try:
+        data, ragged = arrow_read(path, len(header), missing, threads=True)
+        if ragged and any(number is None for number, _, _ in ragged):
+            data, ragged = arrow_read(path, len(header), missing, threads=False)  # slower; numbers the rows it skips
+    except pa.ArrowInvalid as error:
+        return arrow_problem(error, fd, resource.path)
+    return data, ragged
+
+
+def rows_from(parsed, header: list[str], scanned: Scanned, table: Table) -> None:
+    """The parsed rows into `table`, each with its line; ragged rows reported and left out."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    data, ragged = parsed
     file, width = table.resource.path, len(header)
-    try:
-        data, ragged = arrow_read(f, width, threads=True)
-        if ragged and any(number is None for number, _, _ in ragged):
-            f.seek(0)
-            data, ragged = arrow_read(f, width, threads=False)  # slower, but numbers the rows it skips
-    except pa.ArrowInvalid as error:
-        table.problems.append(arrow_problem(error, f, file))
-        return
     # Every record spans one line plus the line breaks inside its cells; the header is record 1.
     spans = np.ones(data.num_rows + len(ragged) + 1, np.int64)
     kept = np.ones(len(spans), bool)
@@ -385,14 +472,16 @@ def read_rows(f, header: list[str], scanned: Scanned, table: Table) -> None:
     for number, _, text in ragged:
         spans[number - 1] += text.count("\n")
         kept[number - 1] = False
-    if scanned.newlines > len(spans):  # some cell spans lines (LF ending the last line makes it equal)
-        inside = sum(pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
+    if scanned.line_ends > len(spans):  # some cell spans lines (an LF ending the last line makes them equal)
+        inside = sum(pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy(zero_copy_only=False).astype(np.int64)
                      for column in data.columns)
         spans[kept] += inside
     starts = np.concatenate(([1], 1 + np.cumsum(spans)[:-1]))
     table.problems += [ragged_problem(file, int(starts[number - 1]), cells, width) for number, cells, _ in ragged]
     table.lines = starts[kept]
     table.columns = {header[i]: data.column(i) for i in range(width)}
+    # a line break inside a cell is a control character too
+    table.controls, table.unicode = scanned.controls or bool(spans[kept].sum() > kept.sum()), scanned.unicode
     blank = blank_rows(table.columns)
     if blank is not None:
         table.problems += [Problem(file, int(line), None, "has no values: remove the line (kzuz fmt does)", "blank-row")
@@ -403,7 +492,7 @@ def read_rows(f, header: list[str], scanned: Scanned, table: Table) -> None:
     table.readable = True
 
 
-def arrow_read(f, width: int, threads: bool):
+def arrow_read(path: str, width: int, missing: list[str], threads: bool):
     """(the rows as a pyarrow Table of text columns, [(record number or None, cells, text)] of ragged rows)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -415,21 +504,21 @@ def arrow_read(f, width: int, threads: bool):
         ragged.append((row.number, row.actual_columns, row.text))
         return "skip"
     data = pacsv.read_csv(
-        f, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads, block_size=BLOCK),
+        path, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads, block_size=BLOCK),
         parse_options=pacsv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
                                          newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=skip),
-        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=missing,
+                                             strings_can_be_null=True, quoted_strings_can_be_null=True))
     return data, ragged
 
 
 def blank_rows(columns: dict):
-    """A mask of the rows whose cells are all empty, or None when there is none."""
+    """A mask of the rows whose cells are all empty (or missing), or None when there is none."""
     import pyarrow.compute as pc
 
     empty = None
     for column in columns.values():
-        this = pc.equal(pc.binary_length(column), 0)
+        this = pc.fill_null(pc.equal(pc.binary_length(column), 0), True)
         empty = this if empty is None else pc.and_(empty, this)
     if empty is None or not pc.any(empty).as_py():
         return None
@@ -444,13 +533,14 @@ def ragged_problem(file: str, line: int, cells: int, width: int) -> Problem:
                    "contains a comma", "extra-cell")
 
 
-def arrow_problem(error: Exception, f, file: str) -> Problem:
+def arrow_problem(error: Exception, fd: int, file: str) -> Problem:
     """What pyarrow refused, in words, with the line where that can be found."""
+    import codecs
+
     if "UTF8" in str(error) or "UTF-8" in str(error):
-        f.seek(0)
-        decoder, offset, line = __import__("codecs").getincrementaldecoder("utf-8")(), 0, 1
+        decoder, offset, line = codecs.getincrementaldecoder("utf-8")(), 0, 1
         while True:
-            chunk = f.read(CHUNK)
+            chunk = os.pread(fd, CHUNK, offset)
             try:
                 decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as bad:
@@ -465,7 +555,6 @@ def arrow_problem(error: Exception, f, file: str) -> Problem:
             offset += len(chunk)
         return Problem(file, None, None, "is not UTF-8: save the file as UTF-8", "encoding")
     if "straddling" in str(error) or "block" in str(error):
-        return Problem(file, None, None, "has a row longer than kzuz reads at once: no row of a table needs that",
+        return Problem(file, None, None, f"has a row over {BLOCK:,} bytes long: no row of a table needs that",
                        "row-too-long")
     return Problem(file, None, None, f"cannot be read as CSV: {str(error).splitlines()[0][:200]}", "csv")
-

@@ -86,12 +86,9 @@ def type_table(table: Table) -> Typed:
     typed = Typed(table)
     for spec in table.resource.fields:
         name = spec["name"]
-        text = pc.cast(table.columns[name].combine_chunks() if table.rows else pa.array([], pa.string()),
-                       pa.string())
-        missing = pc.is_in(text, value_set=pa.array(table.resource.missing_values, pa.string()))
-        missing = missing.to_numpy(zero_copy_only=False)
+        text = table.columns[name] if table.rows else pa.chunked_array([], pa.string())
         typed.rejected[name] = np.zeros(len(text), bool)
-        values, bad = parse(spec, text, missing)
+        values, bad = parse(spec, text)
         typed.values[name] = values
         kind = spec.get("format", "default") if spec["type"] == "string" else spec["type"]
 
@@ -104,41 +101,50 @@ def type_table(table: Table) -> Typed:
     return typed
 
 
-def parse(spec: dict, text: pa.Array, missing: np.ndarray) -> tuple[pa.Array, np.ndarray]:
-    """(typed values, null where missing or bad; mask of the bad cells)."""
+def parse(spec: dict, text) -> tuple[pa.ChunkedArray, np.ndarray]:
+    """(typed values, null where missing or bad; mask of the bad cells). `text` is the
+    column as read, null where the cell is missing; a string column is its own value."""
     type_ = spec["type"]
+    text = text if isinstance(text, pa.ChunkedArray) else pa.chunked_array([text], pa.string())
+    present = text.is_valid().to_numpy(zero_copy_only=False)
     if type_ == "string":
-        values = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), text)
         form = FORMATS.get(spec.get("format", "default"))
-        bad = np.zeros(len(text), bool) if form is None else ~matches(text, form) & ~missing
-        return values, bad
+        bad = np.zeros(len(text), bool) if form is None else ~matches(text, form) & present
+        return text, bad
     if type_ == "date":
-        return parse_dates(text, missing)
+        parsed = [parse_dates(chunk) for chunk in text.chunks]
+        values = pa.chunked_array([v for v, _ in parsed], pa.date32())
+        bad = np.concatenate([b for _, b in parsed]) if parsed else np.zeros(0, bool)
+        return values, bad & present
     if type_ == "boolean":
         true = pc.is_in(text, value_set=pa.array(spec.get("trueValues", ["true", "True", "TRUE", "1"])))
         false = pc.is_in(text, value_set=pa.array(spec.get("falseValues", ["false", "False", "FALSE", "0"])))
         true, false = true.to_numpy(zero_copy_only=False), false.to_numpy(zero_copy_only=False)
-        bad = ~(true | false | missing)
-        return pa.array(np.where(missing | bad, None, true), pa.bool_(), mask=missing | bad), bad
+        bad = ~(true | false) & present
+        return pa.chunked_array([pa.array(true, pa.bool_(), mask=bad | ~present)]), bad
     form, target = {"integer": (INTEGER, pa.int64()), "year": (YEAR, pa.int64()),
                     "number": (NUMBER, pa.float64())}[type_]
-    bad = ~matches(text, form) & ~missing
-    clean = pc.utf8_ltrim(pc.if_else(pa.array(bad | missing), pa.scalar("0"), text), "+")  # "+5": a sign cast refuses
+    bad = ~matches(text, form) & present
+    clean = pc.utf8_ltrim(pc.if_else(pa.array(bad), pa.scalar(None, pa.string()), text), "+")  # "+5": cast refuses a sign
     numbers = pc.cast(clean, target)
     if type_ == "number":
-        bad |= ~np.isfinite(numbers.to_numpy(zero_copy_only=False))  # 1e999
-    return pc.if_else(pa.array(bad | missing), pa.scalar(None, target), numbers), bad
+        infinite = ~np.isfinite(pc.fill_null(numbers, 0.0).to_numpy(zero_copy_only=False))  # 1e999
+        if infinite.any():
+            bad |= infinite
+            numbers = pc.if_else(pa.array(infinite), pa.scalar(None, target), numbers)
+    return numbers, bad
 
 
-def matches(text: pa.Array, pattern: str) -> np.ndarray:
-    return pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False)
+def matches(text, pattern: str) -> np.ndarray:
+    """Where a cell matches (missing cells: False)."""
+    return pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False)
 
 
-def parse_dates(text: pa.Array, missing: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+def parse_dates(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """YYYY-MM-DD, digit by digit with numpy: the cells of ten bytes are read as a
-    table of bytes, so a million dates take milliseconds."""
+    table of bytes, so a million dates take milliseconds. (bad: not a date, or missing)"""
     n = len(text)
-    lengths = pc.binary_length(text).to_numpy(zero_copy_only=False)
+    lengths = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
     ten = lengths == 10
     days = np.zeros(n, np.int64)
     good = np.zeros(n, bool)
@@ -160,9 +166,7 @@ def parse_dates(text: pa.Array, missing: np.ndarray) -> tuple[pa.Array, np.ndarr
             "datetime64[D]") + (ymd[2] - 1)
         days[ten] = stamp.astype(np.int64)
         good[ten] = ok
-    bad = ~good & ~missing
-    values = pa.array(days.astype(np.int32), pa.date32(), mask=~good)
-    return values, bad
+    return pa.array(days.astype(np.int32), pa.date32(), mask=~good), ~good
 
 
 def boolean_hint(spec: dict) -> str:

@@ -11,6 +11,7 @@ command line renders them.
 from __future__ import annotations
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,18 +33,28 @@ class Report:
 
 
 def validate(package_dir: Path, today: datetime.date | None = None) -> Report:
-    package = open_package(Path(package_dir))
+    package = open_package(Path(package_dir), standard=False)
     report = Report(list(package.problems))
     if package.problems:
         return report  # a descriptor that cannot be trusted says nothing reliable about the tables
+    # frictionless checks the descriptor against the standard in another process, and the
+    # files are read (pyarrow, numpy: no GIL held) while this thread imports pandas and
+    # pandera for the rules, which is mostly Python and would otherwise come first.
+    standard = package.standard_problems()
+    with ThreadPoolExecutor(max(1, min(4, len(package.resources)))) as pool:
+        reading = {r.name: pool.submit(read_table, package, r) for r in package.resources}
+        import schemas  # noqa: F401
+        read = {name: future.result() for name, future in reading.items()}
+    report.problems += standard()
+    if report.problems:
+        return report
     report.problems += version_problems(package)
     tables = {}
-    for resource in package.resources:
-        table = read_table(package, resource)
+    for name, table in read.items():
         report.problems += table.problems
-        report.rows[resource.name] = table.rows
+        report.rows[name] = table.rows
         if table.readable:
-            tables[resource.name] = type_table(table)
+            tables[name] = type_table(table)
     for typed in tables.values():
         report.problems += constraints.check_cells(typed, package)
     report.problems += constraints.check_keys(tables)
