@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from . import (cross_table, indicator_definitions, indicators, regional_memoranda, regions, sources, treaties,
-               visits)
+from . import (connections, cross_table, events, indicator_definitions, indicators, projects, regional_memoranda,
+               regions, sources, treaties, visits)
 from .common import common_rules
 from .rules import Rule
 
@@ -33,6 +33,9 @@ TABLE_RULES = {
     "regional_memoranda": regional_memoranda.rules,
     "indicators": indicators.rules,
     "indicator_definitions": indicator_definitions.rules,
+    "projects": projects.rules,
+    "connections": connections.rules,
+    "events": events.rules,
 }
 
 

@@ -9,8 +9,14 @@ import pandas as pd
 
 from .rules import Rule, present
 
-PRECISION_SPANS = {"day": pd.DateOffset(days=0), "month": pd.DateOffset(months=1, days=-1),
-                   "year": pd.DateOffset(years=1, days=-1)}
+def last_day(date: pd.Timestamp, precision: str) -> pd.Timestamp:
+    """The last day a date at its precision may mean: 2022-12-01 (month) → 2022-12-31.
+    (DateOffset arithmetic would overflow on 9999-12.)"""
+    if precision == "month":
+        return date + pd.offsets.MonthEnd(0)
+    if precision == "year":
+        return pd.Timestamp(year=date.year, month=12, day=31)
+    return date
 
 
 def unit_matches_definition(definitions: pd.DataFrame) -> Rule:
@@ -31,12 +37,13 @@ def visit_contains_date(visits: pd.DataFrame, date_column: str, precision_column
     spans = {v: (s, e) for v, s, e in zip(visits["visit_id"], visits["start_date"], visits["end_date"]) if pd.notna(v)}
 
     def within(visit_id, date, precision) -> bool:
-        if visit_id not in spans or pd.isna(date) or precision not in PRECISION_SPANS:
+        if visit_id not in spans or pd.isna(date) or precision not in ("day", "month", "year"):
             return True
         start, end = spans[visit_id]
         if pd.isna(start) or pd.isna(end) or end < start:
             return True  # the visit's own dates are broken, and reported there
-        return date <= end and date + PRECISION_SPANS[precision] >= start
+        first = date.replace(day=1) if precision == "month" else date.replace(month=1, day=1) if precision == "year" else date
+        return first <= end and last_day(first, precision) >= start  # a month stored off its 1st is reported apart
 
     def passes(df):
         return pd.Series([within(*cells) for cells in zip(df["visit_id"], df[date_column], df[precision_column])],
@@ -63,13 +70,55 @@ def source_in_descriptor(package: dict) -> Rule:
                 lambda df: df["title_en"].isin(list(titles)) | ~present(df["title_en"]))
 
 
+def region_codes_known(regions: pd.DataFrame) -> Rule:
+    """Each of a list of region codes is in the gazetteer (a foreign key on a `;` list)."""
+    known = set(regions["region_code"].dropna().tolist())
+
+    def unknown(codes) -> list[str]:
+        return [code for code in codes.split(";") if code not in known] if isinstance(codes, str) else []
+
+    return Rule("region_codes_known", "region_codes",
+                lambda row: "; ".join(f"'{code}' is not a region_code in data/regions.csv"
+                                      for code in unknown(row["region_codes"])),
+                lambda df: df["region_codes"].astype(object).map(lambda v: not unknown(v)).astype(bool))
+
+
+def closed_at_publication(sources: pd.DataFrame) -> Rule:
+    """A period the source leaves open (`publication`) ends on the last day of the
+    source's month of publication."""
+    published = dict(zip(sources["source_id"], sources["published_date"]))
+
+    def expected(source_id):
+        date = published.get(source_id)
+        return None if date is None or pd.isna(date) else last_day(date, "month")
+
+    def passes(df):
+        return pd.Series([basis != "publication" or pd.isna(end) or expected(source) is None or end == expected(source)
+                          for basis, end, source in zip(df["period_end_basis"], df["period_end"], df["source_id"])],
+                         index=df.index)
+
+    def message(row):
+        return (f"{row['period_end']} is not the last day of the month {row['source_id']} was published in "
+                f"({expected(row['source_id']).date()}), as period_end_basis publication says")
+
+    return Rule("period_end_at_publication", "period_end", message, passes, reads=("period_end_basis", "source_id"))
+
+
 def rules(table: str, package: dict, frames: dict[str, pd.DataFrame]) -> list[Rule]:
     """The cross-table rules that blame `table`, given the frames that could be read."""
     found: list[Rule] = []
     if table == "indicators" and "indicator_definitions" in frames:
         found.append(unit_matches_definition(frames["indicator_definitions"]))
+    if table == "indicators" and "sources" in frames:
+        found.append(closed_at_publication(frames["sources"]))
     if table in ("treaties", "regional_memoranda") and "visits" in frames:
         found.append(visit_contains_date(frames["visits"], "signed_date", "signed_date_precision"))
+    if table == "projects" and "visits" in frames:
+        found.append(visit_contains_date(frames["visits"], "status_date", "status_date_precision"))
+    if table == "events" and "visits" in frames:
+        found.append(visit_contains_date(frames["visits"], "date", "date_precision"))
+    if table == "projects" and "regions" in frames:
+        found.append(region_codes_known(frames["regions"]))
     if table == "sources":
         found.append(source_in_descriptor(package))
         citing = [r["name"] for r in package["resources"]

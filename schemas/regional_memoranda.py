@@ -6,22 +6,10 @@ those rows must agree on everything that describes the document itself.
 import datetime
 
 
-from .rules import Rule, codes_known, id_starts_with_date, not_in_future
+from .rules import Rule, agrees_within, codes_known, id_starts_with_date, not_in_future
 from .table_schema import enum, required, resource_schema
 
 DOCUMENT_COLUMNS = ("signed_date", "signed_date_precision", "title_en", "doc_type", "topics", "visit_id")
-
-
-def agrees_within_document(column: str, optional: bool) -> Rule:
-    def passes(df):
-        values = df[column].astype(object)
-        # An empty optional cell is a value the other rows must share; an empty required
-        # one was rejected by frictionless, and blaming the rows that agree would be noise.
-        values = values.where(values.notna(), "") if optional else values
-        return values.groupby(df["memorandum_id"]).transform("nunique") <= 1
-    return Rule(f"{column}_agrees_within_memorandum", column,
-                "differs between rows of memorandum {memorandum_id}: they describe one document", passes,
-                reads=("memorandum_id",))
 
 
 def rules(package: dict, today: datetime.date) -> list[Rule]:
@@ -36,5 +24,5 @@ def rules(package: dict, today: datetime.date) -> list[Rule]:
         Rule("topics_once", "topics", "'{topics}' names a topic twice", topics_once),
         id_starts_with_date("memorandum_id", "signed_date", "signed_date_precision"),
         not_in_future("signed_date", today),
-        *(agrees_within_document(c, optional=not required(schema, c)) for c in DOCUMENT_COLUMNS),
+        *(agrees_within("memorandum_id", c, not required(schema, c), "document") for c in DOCUMENT_COLUMNS),
     ]

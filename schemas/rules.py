@@ -93,13 +93,20 @@ def precision_rules(column: str, precision: str) -> list[Rule]:
 
 
 def not_before_1991(column: str) -> Rule:
+    """Nothing before independence, unless `notes` explains it: a note that names the
+    date's year (any note at all would let a stray one through)."""
     def passes(df):
         d = df[column]
-        explained = df["notes"].notna() if "notes" in df else False
-        return ~present(d) | (d.dt.year >= EARLIEST_YEAR) | explained
+        early = present(d) & (d.dt.year < EARLIEST_YEAR)
+        if not early.any():
+            return ~early
+        notes = df["notes"] if "notes" in df else pd.Series(None, index=df.index, dtype=object)
+        explained = pd.Series([isinstance(n, str) and str(day.year) in n if is_early else False
+                               for n, day, is_early in zip(notes, d, early)], index=df.index)
+        return ~early | explained
     return Rule(f"{column}_not_before_{EARLIEST_YEAR}", column,
-                "{%s} is before %d: correct it, or explain it in notes" % (column, EARLIEST_YEAR), passes,
-                reads=("notes",))
+                "{%s} is before %d: correct it, or explain it in notes, naming the year" % (column, EARLIEST_YEAR),
+                passes, reads=("notes",))
 
 
 def not_in_future(column: str, today: datetime.date, applies: Callable[[pd.DataFrame], pd.Series] | None = None,
@@ -157,3 +164,34 @@ def codes_known(column: str, known: set[str], what: str, separator: str | None =
 
     return Rule(f"{column}_known", column, message,
                 lambda df: df[column].astype(object).map(lambda v: not unknown(v)).astype(bool))
+
+
+def country_list(column: str, required: set[str] = frozenset({"KZ", "UZ"})) -> list[Rule]:
+    """ISO 3166-1 alpha-2 codes joined by `;`: known, sorted, each once, and including `required`."""
+    import pycountry
+
+    countries = {c.alpha_2 for c in pycountry.countries}
+
+    def each(df, test):
+        return df[column].astype(object).map(lambda v: not isinstance(v, str) or test(v.split(";"))).astype(bool)
+
+    return [
+        Rule(f"{column}_include_kz_and_uz", column, "'{%s}' must include both KZ and UZ" % column,
+             lambda df: each(df, lambda codes: required <= set(codes))),
+        Rule(f"{column}_sorted", column, "'{%s}' must be sorted alphabetically, each code once" % column,
+             lambda df: each(df, lambda codes: codes == sorted(set(codes)))),
+        codes_known(column, countries, "an ISO 3166-1 alpha-2 country code", separator=";"),
+    ]
+
+
+def agrees_within(group: str, column: str, optional: bool, what: str) -> Rule:
+    """Rows sharing `group` (one document, one project) agree on `column`."""
+    def passes(df):
+        values = df[column].astype(object)
+        # An empty optional cell is a value the other rows must share; an empty required
+        # one was rejected already, and blaming the rows that agree would be noise.
+        values = values.where(values.notna(), "") if optional else values
+        return values.groupby(df[group]).transform("nunique") <= 1
+    return Rule(f"{column}_agrees_within_{group}", column,
+                "differs between rows of %s {%s}: they describe one %s" % (group.removesuffix("_id"), group, what),
+                passes, reads=(group,))

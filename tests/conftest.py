@@ -82,6 +82,21 @@ def set_cell(package: Path, table: str, key: str, column: str, value: str) -> in
     return line
 
 
+def line_of(package: Path, table: str, key: str, **cells: str) -> int:
+    """The line of the row whose first cell is `key` (and whose `cells` have those values)."""
+    header, *rows = read_rows(package / "data" / f"{table}.csv")
+    return next(n for n, row in enumerate(rows, start=2)
+                if row[0] == key and all(row[header.index(c)] == v for c, v in cells.items()))
+
+
+def set_cell_of(package: Path, table: str, line: int, column: str, value: str) -> None:
+    """Set `column` of the row on `line` (header = 1)."""
+    path = package / "data" / f"{table}.csv"
+    rows = read_rows(path)
+    rows[line - 1][rows[0].index(column)] = value
+    write_rows(path, rows)
+
+
 def problems(package: Path) -> list[str]:
     """What `kzuz validate` prints for the package, one string per problem."""
     return [f"{p.location()}: {p.message}" for p in validate(package, today=TODAY).problems]

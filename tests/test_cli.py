@@ -14,7 +14,8 @@ from scripts.cli import main
 from scripts.problems import Problem, github
 
 KZUZ = Path(sys.executable).with_name("kzuz")  # the installed console script, beside this Python
-ROWS = sum(len(read_rows(path)) - 1 for path in (FIXTURE_DATA).glob("*.csv"))
+ROWS = sum(len(read_rows(path)) - 1 for path in FIXTURE_DATA.glob("*.csv"))
+TABLES = len(list(FIXTURE_DATA.glob("*.csv")))
 REGION_COLUMNS = "region_code, country, name_en, name_ru, name_iso, type"
 
 
@@ -47,7 +48,7 @@ def kzuz(*argv, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_the_installed_command_passes_a_valid_package_from_its_directory(package):
     done = kzuz("validate", cwd=package)  # the package directory defaults to .
-    assert (done.returncode, done.stdout, done.stderr) == (0, f"valid: 7 tables, {ROWS} rows\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"valid: {TABLES} tables, {ROWS} rows\n", "")
 
 
 def test_the_installed_command_fails_a_broken_package_without_a_traceback(package):
@@ -224,21 +225,35 @@ def test_an_empty_file_is_reported_without_foreign_key_noise(package, capsys):
 # (a pandas deprecation on an empty table is the next pandas's crash, so it fails here)
 
 @pytest.mark.filterwarnings("error::DeprecationWarning")
-def test_a_header_only_treaties_table_is_valid(package, capsys):
-    # No rule asks for a treaty, and every source a treaty cites is cited by other rows too.
-    path = package / "data" / "treaties.csv"
-    treaties = len(read_rows(path)) - 1
+def test_a_header_only_table_is_valid(package, capsys):
+    # No rule asks for an event, none points to one, and every source an event cites is cited by other rows too.
+    path = package / "data" / "events.csv"
+    events = len(read_rows(path)) - 1
     write_rows(path, read_rows(path)[:1])
-    assert validate(capsys, package) == (0, [f"valid: 7 tables, {ROWS - treaties} rows"], "")
+    assert validate(capsys, package) == (0, [f"valid: {TABLES} tables, {ROWS - events} rows"], "")
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_a_header_only_table_others_point_to_fails_each_row_that_does(package, capsys):
+    path = package / "data" / "treaties.csv"
+    write_rows(path, read_rows(path)[:1])
+    header, *projects = read_rows(package / "data" / "projects.csv")
+    at = header.index("treaty_id")
+    expected = [f"data/projects.csv:{n}: treaty_id: '{row[at]}' is not a treaty_id in data/treaties.csv"
+                for n, row in enumerate(projects, start=2) if row[at]]
+    assert expected  # the fixture has projects that name their treaty
+    assert [p for p in reported(capsys, package) if p.startswith("data/projects.csv")] == expected
 
 
 @pytest.mark.filterwarnings("error::DeprecationWarning")
 def test_a_source_cited_only_by_an_emptied_table_is_cited_by_no_row(package, capsys):
-    for table in ("visits", "indicators"):  # after this, only treaties cite kisi-2025-auelbayev
-        path = package / "data" / f"{table}.csv"
-        rows = read_rows(path)
-        write_rows(path, [[("trend-2025-11" if cell == "kisi-2025-auelbayev" else cell) for cell in row] for row in rows])
-    path = package / "data" / "treaties.csv"
+    for path in (package / "data").glob("*.csv"):  # after this, only events cite kisi-2025-auelbayev
+        if path.stem not in ("events", "sources"):
+            rows = read_rows(path)
+            write_rows(path, [[("trend-2025-11" if cell == "kisi-2025-auelbayev" else cell) for cell in row]
+                              for row in rows])
+    path = package / "data" / "events.csv"
+    assert any(row[-3] == "kisi-2025-auelbayev" for row in read_rows(path))
     write_rows(path, read_rows(path)[:1])
     line = next(n for n, row in enumerate(read_rows(package / "data" / "sources.csv"), 1) if row[0] == "kisi-2025-auelbayev")
     assert reported(capsys, package) == [

@@ -7,7 +7,7 @@ is reported. Lines are lines of the shipped CSVs (header = 1); today is 2026-11-
 
 import pytest
 
-from conftest import edit_descriptor, problems, read_rows, set_cell, write_rows
+from conftest import edit_descriptor, line_of, problems, read_rows, set_cell, set_cell_of, write_rows
 
 AFTER_TODAY = "is after today (2026-11-21): only what has already happened belongs here"
 TOPICS = ("politics, security, defence, border, trade, investment, industry, energy, water, environment, "
@@ -45,18 +45,39 @@ def test_period_end_before_period_start_is_reported(package):
 
 # Nothing that happened lies after today
 
-def test_visit_dated_after_today_is_reported(package):
+HELD_AFTER_TODAY = ("is after today (2026-11-21): a held visit has already happened: one known only from a preview "
+                    "is `planned`")
+
+
+def move_visit_to_2099(package) -> None:
     set_cell(package, "visits", "2025-03-29-almaty-talks", "start_date", "2099-03-29")
     set_cell(package, "visits", "2025-03-29-almaty-talks", "end_date", "2099-03-29")
     set_cell(package, "visits", "2025-03-29-almaty-talks", "visit_id", "2099-03-29-almaty-talks")
-    assert problems(package) == [f"data/visits.csv:10: end_date: 2099-03-29 {AFTER_TODAY}",
-                                 f"data/visits.csv:10: start_date: 2099-03-29 {AFTER_TODAY}"]
+
+
+def test_held_visit_dated_after_today_is_reported(package):
+    move_visit_to_2099(package)
+    assert problems(package) == [f"data/visits.csv:10: end_date: 2099-03-29 {HELD_AFTER_TODAY}",
+                                 f"data/visits.csv:10: start_date: 2099-03-29 {HELD_AFTER_TODAY}"]
+
+
+def test_planned_visit_may_lie_after_today(package):
+    move_visit_to_2099(package)
+    set_cell(package, "visits", "2099-03-29-almaty-talks", "status", "planned")
+    assert problems(package) == []
+
+
+def test_visit_on_today_is_not_after_today(package):
+    set_cell(package, "visits", "2025-03-29-almaty-talks", "start_date", "2026-11-21")
+    set_cell(package, "visits", "2025-03-29-almaty-talks", "end_date", "2026-11-21")
+    set_cell(package, "visits", "2025-03-29-almaty-talks", "visit_id", "2026-11-21-almaty-talks")
+    assert problems(package) == []
 
 
 def test_treaty_signed_after_today_is_reported(package):
-    set_cell(package, "treaties", "2023-01-kambarata-hpp-1-roadmap", "signed_date", "2099-01-01")
-    set_cell(package, "treaties", "2023-01-kambarata-hpp-1-roadmap", "treaty_id", "2099-01-kambarata-hpp-1-roadmap")
-    assert problems(package) == [f"data/treaties.csv:15: signed_date: 2099-01-01 {AFTER_TODAY}"]
+    set_cell(package, "treaties", "1998-10-31-eternal-friendship", "signed_date", "2099-10-31")
+    set_cell(package, "treaties", "1998-10-31-eternal-friendship", "treaty_id", "2099-10-31-eternal-friendship")
+    assert problems(package) == [f"data/treaties.csv:3: signed_date: 2099-10-31 {AFTER_TODAY}"]
 
 
 def test_memorandum_signed_after_today_is_reported(package):
@@ -75,6 +96,7 @@ def test_actual_indicator_after_today_is_reported(package):
     set_cell(package, "indicators", "kambarata-hpp-1-capacity", "status", "actual")
     set_cell(package, "indicators", "kambarata-hpp-1-capacity", "period_start", "2099-01-01")
     set_cell(package, "indicators", "kambarata-hpp-1-capacity", "period_end", "2099-12-31")
+    set_cell(package, "indicators", "kambarata-hpp-1-capacity", "period_end_basis", "stated")  # 2099 is stated
     assert problems(package) == ["data/indicators.csv:19: period_end: 2099-12-31 is after today (2026-11-21): "
                                  "status actual is for what has happened: a value ahead is a target, forecast, "
                                  "estimate or potential"]
@@ -85,6 +107,7 @@ def test_indicator_that_is_not_actual_may_lie_after_today(package, status):
     set_cell(package, "indicators", "kambarata-hpp-1-capacity", "status", status)
     set_cell(package, "indicators", "kambarata-hpp-1-capacity", "period_start", "2099-01-01")
     set_cell(package, "indicators", "kambarata-hpp-1-capacity", "period_end", "2099-12-31")
+    set_cell(package, "indicators", "kambarata-hpp-1-capacity", "period_end_basis", "stated")  # 2099 is stated
     assert problems(package) == []
 
 
@@ -100,13 +123,20 @@ def move_treaty_to_1990(package) -> None:
 def test_date_before_1991_without_notes_is_reported(package):
     move_treaty_to_1990(package)
     assert problems(package) == ["data/treaties.csv:4: signed_date: 1990-06-14 is before 1991: "
-                                 "correct it, or explain it in notes"]
+                                 "correct it, or explain it in notes, naming the year"]
 
 
-def test_date_before_1991_with_notes_is_accepted(package):
+def test_date_before_1991_with_notes_naming_its_year_is_accepted(package):
+    move_treaty_to_1990(package)
+    set_cell(package, "treaties", "1990-06-14-strategic-partnership", "notes", "Signed in 1990 by the Soviet republics.")
+    assert problems(package) == []
+
+
+def test_date_before_1991_with_notes_about_something_else_is_reported(package):
     move_treaty_to_1990(package)
     set_cell(package, "treaties", "1990-06-14-strategic-partnership", "notes", "Signed by the Soviet republics.")
-    assert problems(package) == []
+    assert problems(package) == ["data/treaties.csv:4: signed_date: 1990-06-14 is before 1991: "
+                                 "correct it, or explain it in notes, naming the year"]
 
 
 # Precision
@@ -146,9 +176,9 @@ def test_date_without_its_precision_is_reported(package):
     ("visits", "2018-interregional-forum-shymkent", "visit_id", "2019-interregional-forum-shymkent",
      "data/visits.csv:4: visit_id: must start with its start_date at its precision (2018-01-01, year), "
      "e.g. '2018-…'"),
-    ("treaties", "2023-01-kambarata-hpp-1-roadmap", "treaty_id", "2023-02-kambarata-hpp-1-roadmap",
-     "data/treaties.csv:15: treaty_id: must start with its signed_date at its precision (2023-01-01, month), "
-     "e.g. '2023-01-…'"),
+    ("treaties", "2022-12-environmental-protection", "treaty_id", "2022-11-environmental-protection",
+     "data/treaties.csv:10: treaty_id: must start with its signed_date at its precision (2022-12-01, month), "
+     "e.g. '2022-12-…'"),
     ("regional_memoranda", "2025-11-tashkent-astana", "memorandum_id", "2025-12-tashkent-astana",
      "data/regional_memoranda.csv:6: memorandum_id: must start with its signed_date at its precision "
      "(2025-11-01, month), e.g. '2025-11-…'"),
@@ -441,3 +471,263 @@ def test_repeated_composite_primary_key_is_reported(package):
 def test_unknown_foreign_key_is_reported(package, table, key, column, value, line, target):
     set_cell(package, table, key, column, value)
     assert problems(package) == [f"data/{table}.csv:{line}: {column}: '{value}' is not {target}"]
+
+
+# Joint projects
+
+def test_project_without_both_countries_is_reported(package):
+    set_cell(package, "projects", "green-energy-corridor", "countries", "AZ;KZ")
+    assert problems(package) == ["data/projects.csv:3: countries: 'AZ;KZ' must include both KZ and UZ"]
+
+
+def test_project_countries_unsorted_or_unknown_are_reported(package):
+    set_cell(package, "projects", "green-energy-corridor", "countries", "AZ;UZ;KZ")
+    set_cell(package, "projects", "central-asia-unified-energy-system", "countries", "KZ;UZ;ZZ")
+    assert problems(package) == [
+        "data/projects.csv:2: countries: 'ZZ' is not an ISO 3166-1 alpha-2 country code",
+        "data/projects.csv:3: countries: 'AZ;UZ;KZ' must be sorted alphabetically, each code once"]
+
+
+def test_project_region_not_in_the_gazetteer_is_reported(package):
+    set_cell(package, "projects", "navoiy-mineral-fertiliser-production", "region_codes", "UZ-NW;UZ-ZZ")
+    line = line_of(package, "projects", "navoiy-mineral-fertiliser-production")
+    assert problems(package) == [f"data/projects.csv:{line}: region_codes: 'UZ-ZZ' is not a region_code in "
+                                 "data/regions.csv"]
+
+
+def test_project_stage_dated_before_an_earlier_stage_is_reported(package):
+    project = "international-centre-for-industrial-cooperation-central-asia"
+    opened = line_of(package, "projects", project, status="opened")
+    set_cell_of(package, "projects", opened, "status_date", "2022-11-01")
+    set_cell_of(package, "projects", opened, "visit_id", "")
+    assert problems(package) == [f"data/projects.csv:{opened}: status_date: 2022-11-01 (opened) is before an earlier "
+                                 f"stage of project {project}: correct the date or the status"]
+
+
+def test_project_stages_on_the_same_date_are_in_order(package):
+    project = "international-centre-for-industrial-cooperation-central-asia"
+    opened = line_of(package, "projects", project, status="opened")
+    set_cell_of(package, "projects", opened, "status_date", "2022-12-01")
+    set_cell_of(package, "projects", opened, "visit_id", "2022-12-21-state-visit-tokayev")
+    assert problems(package) == []
+
+
+def test_rows_of_one_project_disagreeing_are_reported(package):
+    project = "kambarata-hpp-1"
+    launched = line_of(package, "projects", project, status="launched")
+    agreed = line_of(package, "projects", project, status="agreed")
+    set_cell_of(package, "projects", launched, "kind", "infrastructure")
+    assert problems(package) == [
+        f"data/projects.csv:{line}: kind: differs between rows of project {project}: they describe one project"
+        for line in sorted((agreed, launched))]
+
+
+def test_project_dated_outside_its_visit_is_reported(package):
+    line = line_of(package, "projects", "navoiy-mineral-fertiliser-production")
+    set_cell_of(package, "projects", line, "visit_id", "2025-11-14-state-visit-tokayev")
+    assert problems(package) == [f"data/projects.csv:{line}: status_date: 2022-12-01 (month) is outside visit "
+                                 "2025-11-14-state-visit-tokayev, 2025-11-14 to 2025-11-15: correct the date or the "
+                                 "visit_id"]
+
+
+def test_project_with_a_negative_value_is_reported(package):
+    line = line_of(package, "projects", "navoiy-mineral-fertiliser-production")
+    set_cell_of(package, "projects", line, "value_usd", "-1")
+    assert problems(package) == [f"data/projects.csv:{line}: value_usd: -1 is below the minimum, 0"]
+
+
+@pytest.mark.parametrize("value", ["0", "1500000000"])
+def test_project_value_of_zero_or_more_dollars_is_accepted(package, value):
+    set_cell_of(package, "projects", line_of(package, "projects", "navoiy-mineral-fertiliser-production"),
+                "value_usd", value)
+    assert problems(package) == []
+
+
+def test_project_value_in_billions_is_not_whole_dollars(package):
+    line = line_of(package, "projects", "navoiy-mineral-fertiliser-production")
+    set_cell_of(package, "projects", line, "value_usd", "1.5")
+    assert problems(package) == [f"data/projects.csv:{line}: value_usd: '1.5' is not an integer: write whole digits only"]
+
+
+# Transport connections
+
+def test_connection_region_not_in_the_gazetteer_is_reported(package):
+    line = line_of(package, "connections", "air-almaty-tashkent")
+    set_cell_of(package, "connections", line, "to_region", "UZ-ZZ")
+    assert problems(package) == [f"data/connections.csv:{line}: to_region: 'UZ-ZZ' is not a region_code in "
+                                 "data/regions.csv"]
+
+
+def test_connection_region_without_a_place_is_reported(package):
+    line = line_of(package, "connections", "air-almaty-tashkent")
+    set_cell_of(package, "connections", line, "to_place", "")
+    assert problems(package) == [f"data/connections.csv:{line}: to_place: is empty, but to_region is given: name "
+                                 "the place"]
+
+
+def test_connection_status_after_today_is_reported(package):
+    line = line_of(package, "connections", "air-almaty-tashkent")
+    set_cell_of(package, "connections", line, "status_date", "2026-12-01")
+    assert problems(package) == [f"data/connections.csv:{line}: status_date: 2026-12-01 is after today (2026-11-21): "
+                                 "a status is what had happened by its date: a plan is `planned`"]
+
+
+# Events
+
+def test_event_id_not_starting_with_its_date_is_reported(package):
+    line = line_of(package, "events", "1992-11-23-diplomatic-relations")
+    set_cell_of(package, "events", line, "event_id", "1992-11-23x-diplomatic-relations")
+    assert problems(package) == [f"data/events.csv:{line}: event_id: must start with its date at its precision "
+                                 "(1992-11-23, day), e.g. '1992-11-23-…'"]
+
+
+def test_event_dated_outside_its_visit_is_reported(package):
+    line = line_of(package, "events", "2025-11-order-of-friendship-tokayev")
+    set_cell_of(package, "events", line, "visit_id", "2022-12-21-state-visit-tokayev")
+    assert problems(package) == [f"data/events.csv:{line}: date: 2025-11-01 (month) is outside visit "
+                                 "2022-12-21-state-visit-tokayev, 2022-12-21 to 2022-12-22: correct the date or the "
+                                 "visit_id"]
+
+
+def test_event_countries_without_uzbekistan_are_reported(package):
+    line = line_of(package, "events", "1992-11-23-diplomatic-relations")
+    set_cell_of(package, "events", line, "countries", "KZ")
+    assert problems(package) == [f"data/events.csv:{line}: countries: 'KZ' must include both KZ and UZ"]
+
+
+# Indicators whose period the source leaves open
+
+def publication_row(package) -> int:
+    header, *rows = read_rows(package / "data" / "indicators.csv")
+    return next(n for n, row in enumerate(rows, start=2) if row[header.index("period_end_basis")] == "publication"
+                and row[header.index("source_id")] == "trend-2025-11")
+
+
+@pytest.mark.parametrize("end, fine", [("2025-11-30", True), ("2025-11-29", False), ("2025-12-01", False)])
+def test_a_period_closed_at_publication_ends_on_the_last_day_of_that_month(package, end, fine):
+    line = publication_row(package)
+    set_cell_of(package, "indicators", line, "period_end", end)
+    assert problems(package) == ([] if fine else [
+        f"data/indicators.csv:{line}: period_end: {end} is not the last day of the month trend-2025-11 was "
+        "published in (2025-11-30), as period_end_basis publication says"])
+
+
+def test_a_stated_period_may_end_on_any_day(package):
+    line = publication_row(package)
+    set_cell_of(package, "indicators", line, "period_end_basis", "stated")
+    set_cell_of(package, "indicators", line, "period_end", "2025-11-29")
+    assert problems(package) == []
+
+
+# Each rule at its boundary, both sides
+
+@pytest.mark.parametrize("date, fine", [("1991-01-01", True), ("1990-12-31", False)])
+def test_the_earliest_date_is_1_january_1991(package, date, fine):
+    set_cell(package, "treaties", "1998-10-31-eternal-friendship", "signed_date", date)
+    set_cell(package, "treaties", "1998-10-31-eternal-friendship", "treaty_id", f"{date}-eternal-friendship")
+    assert problems(package) == ([] if fine else [
+        f"data/treaties.csv:3: signed_date: {date} is before 1991: correct it, or explain it in notes, naming the year"])
+
+
+@pytest.mark.parametrize("date, fine", [("2026-11-21", True), ("2026-11-22", False)])
+def test_today_is_not_after_today(package, date, fine):
+    set_cell(package, "treaties", "1998-10-31-eternal-friendship", "signed_date", date)
+    set_cell(package, "treaties", "1998-10-31-eternal-friendship", "treaty_id", f"{date}-eternal-friendship")
+    assert problems(package) == ([] if fine else [f"data/treaties.csv:3: signed_date: {date} {AFTER_TODAY}"])
+
+
+@pytest.mark.parametrize("date, fine", [("2022-12-01", True), ("2022-12-02", False), ("2022-12-31", False)])
+def test_a_month_is_stored_as_its_first_day(package, date, fine):
+    set_cell(package, "treaties", "2022-12-environmental-protection", "signed_date", date)
+    assert problems(package) == ([] if fine else [
+        f"data/treaties.csv:10: signed_date: {date} has month precision but is not the 1st of the month: "
+        "store a month as YYYY-MM-01"])
+
+
+@pytest.mark.parametrize("date, fine", [("2022-12-21", True), ("2022-12-22", True), ("2022-12-20", False),
+                                        ("2022-12-23", False)])
+def test_a_document_signed_during_a_visit_is_dated_within_it_to_the_day(package, date, fine):
+    set_cell(package, "treaties", "2022-12-22-allied-relations", "signed_date", date)
+    set_cell(package, "treaties", "2022-12-22-allied-relations", "treaty_id", f"{date}-allied-relations")
+    assert problems(package) == ([] if fine else [
+        f"data/treaties.csv:8: signed_date: {date} (day) is outside visit 2022-12-21-state-visit-tokayev, "
+        "2022-12-21 to 2022-12-22: correct the date or the visit_id"])
+
+
+@pytest.mark.parametrize("date, precision, fine", [("2022-11-01", "month", False), ("2022-01-01", "year", True),
+                                                   ("2023-01-01", "year", False)])
+def test_a_month_or_year_touches_the_visit_if_any_of_its_days_does(package, date, precision, fine):
+    set_cell(package, "treaties", "2022-12-environmental-protection", "signed_date", date)
+    set_cell(package, "treaties", "2022-12-environmental-protection", "signed_date_precision", precision)
+    set_cell(package, "treaties", "2022-12-environmental-protection", "treaty_id",
+             f"{date[:7] if precision == 'month' else date[:4]}-environmental-protection")
+    assert problems(package) == ([] if fine else [
+        f"data/treaties.csv:10: signed_date: {date} ({precision}) is outside visit 2022-12-21-state-visit-tokayev, "
+        "2022-12-21 to 2022-12-22: correct the date or the visit_id"])
+
+
+@pytest.mark.parametrize("identifier, fine", [("2025-03-29-almaty-talks", True), ("2025-03-29almaty-talks", False),
+                                              ("2025-03-29", True)])
+def test_an_identifier_continues_its_date_with_a_hyphen(package, identifier, fine):
+    set_cell(package, "visits", "2025-03-29-almaty-talks", "visit_id", identifier)
+    assert problems(package) == ([] if fine else [
+        f"data/visits.csv:10: visit_id: must start with its start_date at its precision (2025-03-29, day), "
+        "e.g. '2025-03-29-…'"])
+
+
+@pytest.mark.parametrize("end, fine", [("2025-03-29", True), ("2025-03-28", False)])
+def test_a_visit_may_end_on_the_day_it_starts_but_not_before(package, end, fine):
+    set_cell(package, "visits", "2025-03-29-almaty-talks", "end_date", end)
+    assert problems(package) == ([] if fine else [
+        f"data/visits.csv:10: end_date: {end} is before start_date 2025-03-29"])
+
+
+@pytest.mark.parametrize("value, fine", [("0", True), ("-1", False)])
+def test_a_zero_amount_is_an_amount(package, value, fine):
+    set_cell(package, "indicators", "contracts-value", "value", value)
+    assert problems(package) == ([] if fine else [
+        f"data/indicators.csv:9: value: {value} usd is negative: only a percentage change can be"])
+
+
+@pytest.mark.parametrize("value, fine", [("100", True), ("100.01", False), ("-100", True), ("-100.01", False)])
+def test_a_percentage_lies_within_plus_and_minus_100(package, value, fine):
+    set_cell(package, "indicators", "trade-turnover-growth", "value", value)
+    assert problems(package) == ([] if fine else [f"data/indicators.csv:33: value: {value} percent is outside -100 to 100"])
+
+
+@pytest.mark.parametrize("value, fine", [("8000000000", True), ("8000000000.5", False)])
+def test_money_is_whole_dollars(package, value, fine):
+    set_cell(package, "indicators", "trade-turnover", "value", value)
+    assert problems(package) == ([] if fine else [
+        f"data/indicators.csv:24: value: {value} usd is not a whole number of dollars: write the amount in whole US "
+        "dollars (8000000000 for 8 billion)"])
+
+
+@pytest.mark.parametrize("length, fine", [(1000, True), (1001, False)])
+def test_a_cell_may_be_exactly_its_max_length(package, length, fine):
+    set_cell(package, "sources", "trend-2025-11", "source_quote", "я" * length)
+    assert problems(package) == ([] if fine else [
+        f"data/sources.csv:6: source_quote: is {length} characters long; at most 1000 are allowed"])
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31"])
+def test_any_date_a_calendar_holds_is_read_and_judged(package, date):
+    set_cell(package, "indicators", "agreements-reached", "period_end", date)
+    expected = {"0001-01-01": "data/indicators.csv:2: period_end: 0001-01-01 is before period_start 2022-12-21",
+                "9999-12-31": f"data/indicators.csv:2: period_end: 9999-12-31 is after today (2026-11-21): status "
+                              "actual is for what has happened: a value ahead is a target, forecast, estimate or "
+                              "potential"}
+    assert problems(package) == [expected[date]]
+
+
+@pytest.mark.parametrize("date", ["0000-01-01", "2023-02-29", "2024-02-30", "2022-00-10"])
+def test_a_day_no_calendar_holds_is_not_a_date(package, date):
+    set_cell(package, "indicators", "agreements-reached", "period_end", date)
+    assert problems(package) == [f"data/indicators.csv:2: period_end: '{date}' is not a date: use YYYY-MM-DD "
+                                 "(a month is YYYY-MM-01, a year YYYY-01-01)"]
+
+
+def test_a_leap_day_is_a_date(package):
+    set_cell(package, "indicators", "agreements-reached", "period_end", "2024-02-29")
+    set_cell(package, "indicators", "agreements-reached", "period_start", "2024-02-29")
+    assert problems(package) == []

@@ -1,0 +1,12 @@
+"""Rules for data/events.csv beyond its Table Schema."""
+import datetime
+
+from .rules import Rule, country_list, id_starts_with_date, not_in_future
+
+
+def rules(package: dict, today: datetime.date) -> list[Rule]:
+    return [
+        *country_list("countries"),
+        id_starts_with_date("event_id", "date", "date_precision"),
+        not_in_future("date", today),
+    ]
