@@ -37,7 +37,8 @@ def version_moved(files: dict[str, str], old: str, new: str) -> dict[str, str]:
         "datapackage.json": once(files["datapackage.json"], f'\n  "version": "{old}",\n', f'\n  "version": "{new}",\n'),
         "pyproject.toml": once(files["pyproject.toml"], f'\nversion = "{old}"\n', f'\nversion = "{new}"\n'),
         "CITATION.cff": once(files["CITATION.cff"], f"\nversion: {old}\n", f"\nversion: {new}\n"),
-        "README.md": once(files["README.md"], f"Data Package, version {old}.", f"Data Package, version {new}."),
+        "README.md": once(once(files["README.md"], f"Data Package, version {old}.", f"Data Package, version {new}."),
+                          f"Data Package (version {old}).", f"Data Package (version {new})."),  # its citation
         ".bumpversion.cfg": once(files[".bumpversion.cfg"], f"\ncurrent_version = {old}\n", f"\ncurrent_version = {new}\n"),
     }
 
