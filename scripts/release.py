@@ -7,11 +7,18 @@ Builds, byte for byte the same from the same commit and the same library version
 (fixed zip timestamps and order; no clock is read; pyarrow and SQLite write their
 version into their files):
 
-    dist/NAME-X.Y.Z.zip       datapackage.json (with hash and bytes per resource) + data/*.csv
-    dist/NAME-X.Y.Z.sqlite    one table per resource, with primary and foreign keys
+    dist/NAME-X.Y.Z.zip       datapackage.json (with hash and bytes per resource) + data/*.csv, and
+                              README.md, LICENSE-DATA.md, DATA-DICTIONARY.md, CHANGELOG.md, CITATION.cff
+    dist/NAME-vX_Y_Z.sqlite   one table per resource, with primary and foreign keys, and `_metadata`
+    dist/NAME-vX_Y_Z-datasette.json   its Datasette metadata (datasette.py)
+    dist/NAME-X.Y.Z.xlsx      the workbook (workbook.py)
     dist/parquet/*.parquet    typed columns (dates as dates), also as one NAME-X.Y.Z-parquet.zip
     dist/RELEASE_NOTES.md     the CHANGELOG section + what changed since the previous release
     dist/SHA256SUMS           for every artefact above (`sha256sum -c SHA256SUMS`)
+
+Every file says what it is: name, version, licence and citation (about.py) are in the
+zip's README, the database's `_metadata` table, the Parquet files' key-value metadata
+and the workbook's README sheet.
 """
 from __future__ import annotations
 
@@ -25,11 +32,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import diff as diffs
+from .about import CITATION, DICTIONARY, LICENCE_FILE, About, NoCitation, describe, downloader_readme
+from .datasette import METADATA_TABLE, database_name, write_metadata
 from .descriptor import DESCRIPTOR
+from .docs import dictionary
 from .package import open_package, read_file, read_table
 from .typed import type_table
 from .validate import validate
-from .versions import bump_between, changelog_section, parse, stated_versions
+from .versions import CHANGELOG, bump_between, changelog_section, parse, stated_versions
+from .workbook import build_workbook
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build clock in the archive
 SQL_TYPES = {"string": "TEXT", "date": "TEXT", "number": "NUMERIC", "integer": "INTEGER", "boolean": "INTEGER"}
@@ -53,12 +64,15 @@ def release(package_dir: Path, previous: str | None = None) -> Built:
     version, date, section, previous, change = check_releasable(package_dir, previous)
     dist = fresh_dist(package_dir)
     package = open_package(package_dir)
+    about = describe(package, version, date)
     tables = typed_tables(package)
-    stem = f"{package.descriptor['name']}-{version}"
+    stem, database = f"{about.name}-{version}", database_name(about.name, version)
     artefacts = [
-        build_zip(package, dist / f"{stem}.zip"),
-        build_sqlite(tables, dist / f"{stem}.sqlite"),
-        *build_parquet(tables, dist / "parquet", dist / f"{stem}-parquet.zip"),
+        build_zip(package, dist / f"{stem}.zip", release_documents(package, about, tables)),
+        build_sqlite(tables, about, package.descriptor, dist / f"{database}.sqlite"),
+        write_metadata(package.descriptor, about, database, dist / f"{database}-datasette.json"),
+        build_workbook(tables, about, dist / f"{stem}.xlsx"),
+        *build_parquet(tables, about, dist / "parquet", dist / f"{stem}-parquet.zip"),
         write_notes(dist / "RELEASE_NOTES.md", package.descriptor, version, date, section, previous, change),
     ]
     artefacts.append(write_checksums(dist, artefacts))
@@ -85,6 +99,7 @@ def check_releasable(package_dir: Path, previous: str | None):
         raise Refused([f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': cut the version with "
                        "bump2version, which moves 'Unreleased' under it"])
     date, section = found
+    check_documents(package_dir, version, date)
     current = snapshot(str(package_dir), package_dir, "the package")
     check_not_released(package_dir, version, current)
     previous = previous or previous_tag(package_dir, version)
@@ -116,6 +131,18 @@ def check_valid(package_dir: Path) -> None:
     if others := len(report.problems) - len(reasons):
         reasons.insert(0, f"the package is invalid ({others} problem{'s' * (others != 1)}): "
                           "run kzuz validate and fix what it lists")
+    if reasons:
+        raise Refused(reasons)
+
+
+def check_documents(package_dir: Path, version: str, date: str) -> None:
+    """The files every release carries are there, and CITATION.cff dates the version as CHANGELOG does."""
+    reasons = [f"{name} is missing: every release carries it" for name in (LICENCE_FILE,)
+               if not (package_dir / name).is_file()]
+    try:
+        describe(open_package(package_dir, standard=False), version, date)
+    except NoCitation as error:
+        reasons.append(str(error))
     if reasons:
         raise Refused(reasons)
 
@@ -157,7 +184,9 @@ def empty_like(package_dir: Path) -> diffs.Snapshot:
     return diffs.Snapshot(descriptor, {r["name"]: [] for r in descriptor["resources"]})
 
 
-def build_zip(package, target: Path) -> Path:
+def build_zip(package, target: Path, documents: dict[str, bytes] | None = None) -> Path:
+    """The package as published: the descriptor with hash and bytes per resource, the CSVs,
+    then `documents` (name → content) beside them."""
     descriptor = json.loads(json.dumps(package.descriptor))  # a copy to annotate
     files = {}
     for resource in descriptor["resources"]:
@@ -166,7 +195,20 @@ def build_zip(package, target: Path) -> Path:
         resource["bytes"] = len(raw)
         files[resource["path"]] = raw
     entries = {DESCRIPTOR: (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), **files}
-    return write_zip(target, entries)
+    return write_zip(target, {**entries, **(documents or {})})
+
+
+def release_documents(package, about: About, tables: list) -> dict[str, bytes]:
+    """What a downloader needs beside the data: a README, the licence, the dictionary, the
+    changelog and the citation."""
+    documents = {LICENCE_FILE: read_file(package.directory, LICENCE_FILE),
+                 DICTIONARY: dictionary(package.descriptor).encode("utf-8"),
+                 CHANGELOG: read_file(package.directory, CHANGELOG),
+                 CITATION: read_file(package.directory, CITATION)}
+    names = [DESCRIPTOR, *(r.path for r in package.resources), "README.md", *documents]
+    rows = {typed.resource.name: typed.table.rows for typed in tables}
+    readme = downloader_readme(about, package.descriptor["resources"], rows, names)
+    return {"README.md": readme.encode("utf-8"), **documents}
 
 
 def write_zip(target: Path, entries: dict[str, bytes]) -> Path:
@@ -185,7 +227,7 @@ def typed_tables(package) -> list:
     return [type_table(read_table(package, resource)) for resource in package.resources]
 
 
-def build_sqlite(tables: list, target: Path) -> Path:
+def build_sqlite(tables: list, about: About, descriptor: dict, target: Path) -> Path:
     with sqlite3.connect(target) as db:
         for typed in tables:
             resource = typed.resource
@@ -193,8 +235,19 @@ def build_sqlite(tables: list, target: Path) -> Path:
             columns = [[sql_value(v) for v in typed.values[name].to_pylist()] for name in resource.field_names]
             marks = ", ".join("?" for _ in columns)
             db.executemany(f'INSERT INTO "{resource.name}" VALUES ({marks})', zip(*columns))
+        db.execute(f'CREATE TABLE "{METADATA_TABLE}" (key TEXT PRIMARY KEY, value TEXT NOT NULL)')
+        described = {**self_description(about), "descriptor": json.dumps(descriptor, ensure_ascii=False, indent=2)}
+        db.executemany(f'INSERT INTO "{METADATA_TABLE}" VALUES (?, ?)', described.items())
     db.close()
     return target
+
+
+def self_description(about: About) -> dict[str, str]:
+    """What a copy of the data says about itself, wherever it travels without the zip."""
+    described = {"name": about.name, "title": about.title, "version": about.version, "released": about.released,
+                 "license": about.licence, "license_title": about.licence_title, "license_url": about.licence_url,
+                 "citation": about.citation, "repository": about.address}
+    return {key: value for key, value in described.items() if value}
 
 
 def create_table(resource: dict) -> str:
@@ -216,21 +269,34 @@ def sql_value(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def build_parquet(tables: list, folder: Path, bundle: Path) -> list[Path]:
+def build_parquet(tables: list, about: About, folder: Path, bundle: Path) -> list[Path]:
     """One Parquet file per resource, and all of them in one zip (a release page lists
     files flat, so the folder travels as the zip)."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     folder.mkdir()
     written = []
     for typed in tables:
-        names = typed.resource.field_names
         target = folder / f"{typed.resource.name}.parquet"
-        pq.write_table(pa.table([typed.values[n] for n in names], names=names), target)
+        pq.write_table(arrow_table(typed, about), target)
         written.append(target)
     write_zip(bundle, {f"parquet/{p.name}": p.read_bytes() for p in written})
     return [*written, bundle]
+
+
+def arrow_table(typed, about: About):
+    """The typed columns, each with its description; required columns are not nullable; the
+    package's name, version, licence and citation, and the resource's descriptor, as the
+    schema's key-value metadata."""
+    import pyarrow as pa
+
+    resource = typed.resource
+    fields = [pa.field(f["name"], typed.values[f["name"]].type,
+                       nullable=not f.get("constraints", {}).get("required", False),
+                       metadata={"description": f.get("description", "")}) for f in resource.fields]
+    described = {**self_description(about), "resource": json.dumps(resource.descriptor, ensure_ascii=False)}
+    schema = pa.schema(fields, metadata=described)
+    return pa.Table.from_arrays([typed.values[f["name"]] for f in resource.fields], schema=schema)
 
 
 def write_notes(target: Path, descriptor: dict, version: str, date: str, section: str, previous: str | None,

@@ -31,6 +31,7 @@ from conftest import resource as named_resource
 from repository import bump, commit, git, make_repository, version_of
 from scripts import diff
 from scripts.cli import main
+from scripts.datasette import database_name
 from scripts.release import release
 from scripts.versions import changelog_section
 
@@ -46,6 +47,7 @@ def next_version(version: str, part: str) -> str:
 
 
 MINOR, PATCH = next_version(OLD, "minor"), next_version(OLD, "patch")
+DATABASE = database_name(NAME, MINOR)
 
 
 def add_a_treaty(repo: Path) -> None:
@@ -163,6 +165,34 @@ def test_refused_when_the_previous_release_cannot_be_read(repo, capsys):
         "kzuz release: refused: --previous v0.0.9 is not a package directory, a zip or a git ref"]
 
 
+def test_refused_when_citation_has_no_release_date(repo, capsys):
+    """Before the first release CITATION.cff dates nothing; the README says to write the date by hand."""
+    cut(repo, "minor")
+    path = repo / "CITATION.cff"
+    path.write_text(re.sub(r"\ndate-released: .*\n", "\n", path.read_text(encoding="utf-8")), encoding="utf-8")
+    day, _ = changelog_section(repo, MINOR)
+    assert refused(capsys, repo) == [
+        f"kzuz release: refused: CITATION.cff has no date-released: write 'date-released: {day}' under its "
+        "version line (the first release only; bump2version writes it after that)"]
+
+
+def test_refused_when_citation_dates_the_version_otherwise_than_the_changelog(repo, capsys):
+    cut(repo, "minor")
+    day, _ = changelog_section(repo, MINOR)
+    path = repo / "CITATION.cff"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"date-released: {day}", "date-released: 2020-02-02"),
+                    encoding="utf-8")
+    assert refused(capsys, repo) == [
+        f"kzuz release: refused: CITATION.cff says date-released 2020-02-02, but CHANGELOG.md dates {MINOR} {day}: "
+        "cut versions only with bump2version"]
+
+
+def test_refused_without_the_data_licence(repo, capsys):
+    cut(repo, "minor")
+    (repo / "LICENSE-DATA.md").unlink()
+    assert refused(capsys, repo) == ["kzuz release: refused: LICENSE-DATA.md is missing: every release carries it"]
+
+
 def test_a_folder_that_is_not_a_package_is_a_usage_error(tmp_path, capsys):
     assert main(["release", str(tmp_path)]) == 2
     assert capsys.readouterr() == ("", f"kzuz release: {tmp_path} has no datapackage.json: is it the package's "
@@ -197,8 +227,15 @@ def csv_rows(repo: Path, resource: dict) -> list[list[str]]:
 
 def test_dist_holds_every_artefact(released, resources):
     assert sorted(tree(released / "dist")) == sorted([
-        f"{NAME}-{MINOR}.zip", f"{NAME}-{MINOR}.sqlite", f"{NAME}-{MINOR}-parquet.zip", "RELEASE_NOTES.md",
-        "SHA256SUMS", *(f"parquet/{r['name']}.parquet" for r in resources)])
+        f"{NAME}-{MINOR}.zip", f"{DATABASE}.sqlite", f"{DATABASE}-datasette.json", f"{NAME}-{MINOR}.xlsx",
+        f"{NAME}-{MINOR}-parquet.zip", "RELEASE_NOTES.md", "SHA256SUMS",
+        *(f"parquet/{r['name']}.parquet" for r in resources)])
+
+
+def test_the_database_is_named_as_datasette_routes_it():
+    """Datasette escapes a dot in a database's name, and its foreign-key links then 404."""
+    assert DATABASE == f"{NAME}-v{MINOR.replace('.', '_')}"
+    assert "." not in DATABASE
 
 
 def test_the_zip_loads_with_frictionless_and_validates(released, resources):
@@ -212,10 +249,13 @@ def test_the_zip_loads_with_frictionless_and_validates(released, resources):
         assert len(package.get_resource(resource["name"]).read_rows()) == len(csv_rows(released, resource))
 
 
+DOCUMENTS = ["README.md", "LICENSE-DATA.md", "DATA-DICTIONARY.md", "CHANGELOG.md", "CITATION.cff"]
+
+
 def test_the_zip_holds_the_descriptor_with_hash_and_bytes_and_the_csvs_as_they_are(released, resources):
     with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}.zip") as archive:
-        assert archive.namelist() == ["datapackage.json", *(r["path"] for r in resources)]
-        files = {name: archive.read(name) for name in archive.namelist()}
+        assert archive.namelist() == ["datapackage.json", *(r["path"] for r in resources), *DOCUMENTS]
+        files = {name: archive.read(name) for name in archive.namelist() if name not in DOCUMENTS}
     descriptor = json.loads(files.pop("datapackage.json"))
     expected = json.loads((released / "datapackage.json").read_text(encoding="utf-8"))
     for resource in expected["resources"]:
@@ -223,6 +263,22 @@ def test_the_zip_holds_the_descriptor_with_hash_and_bytes_and_the_csvs_as_they_a
         assert files[resource["path"]] == raw  # the same rows as data/, byte for byte
         resource.update(hash="sha256:" + hashlib.sha256(raw).hexdigest(), bytes=len(raw))
     assert descriptor == expected
+
+
+def test_the_zip_carries_its_documents(released):
+    with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}.zip") as archive:
+        files = {name: archive.read(name).decode("utf-8") for name in DOCUMENTS}
+    for name in ("LICENSE-DATA.md", "CHANGELOG.md", "CITATION.cff"):
+        assert files[name] == (released / name).read_text(encoding="utf-8"), name
+    assert files["DATA-DICTIONARY.md"] == (ROOT / "DATA-DICTIONARY.md").read_text(encoding="utf-8")  # kzuz docs --check
+    readme = files["README.md"]
+    day, _ = changelog_section(released, MINOR)
+    assert readme.startswith(f"# {TITLE}\n")
+    assert f"Version {MINOR}, released {day}." in readme
+    assert f"({day[:4]}). {TITLE} (version {MINOR})." in readme  # the citation, with the release's year
+    assert "Creative Commons Attribution 4.0 International (CC-BY-4.0)" in readme and "LICENSE-DATA.md" in readme
+    assert "Report an error" in readme
+    assert f"- `visits` ({len(read_rows(FIXTURE_DATA / 'visits.csv')) - 1} rows):" in readme
 
 
 def test_a_tampered_zip_fails_its_hash(released, tmp_path):
@@ -238,7 +294,7 @@ def test_a_tampered_zip_fails_its_hash(released, tmp_path):
 @pytest.fixture
 def database(released, tmp_path):
     copy = tmp_path / "copy.sqlite"
-    shutil.copy(released / "dist" / f"{NAME}-{MINOR}.sqlite", copy)
+    shutil.copy(released / "dist" / f"{DATABASE}.sqlite", copy)
     db = sqlite3.connect(copy)
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA foreign_keys = ON")
@@ -248,7 +304,7 @@ def database(released, tmp_path):
 
 def test_sqlite_has_one_table_per_resource_with_every_row(database, released, resources):
     names = [row[0] for row in database.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
-    assert names == [r["name"] for r in resources]
+    assert names == [r["name"] for r in resources] + ["_metadata"]
     for resource in resources:
         count = database.execute(f'SELECT count(*) FROM "{resource["name"]}"').fetchone()[0]
         assert count == len(csv_rows(released, resource))
@@ -283,6 +339,17 @@ def test_sqlite_stores_numbers_as_numbers_and_dates_as_iso_text(database):
     assert datetime.date.fromisoformat(row[2])
 
 
+def test_sqlite_says_what_it_is(database, released):
+    about = dict(database.execute("SELECT key, value FROM _metadata").fetchall())
+    descriptor = json.loads((released / "datapackage.json").read_text(encoding="utf-8"))
+    day, _ = changelog_section(released, MINOR)
+    assert json.loads(about.pop("descriptor")) == descriptor
+    assert about == {"name": NAME, "title": TITLE, "version": MINOR, "released": day, "license": "CC-BY-4.0",
+                     "license_title": "Creative Commons Attribution 4.0 International",
+                     "license_url": "https://creativecommons.org/licenses/by/4.0/",
+                     "citation": f"{descriptor['contributors'][0]['title']} ({day[:4]}). {TITLE} (version {MINOR})."}
+
+
 ARROW = {"string": pa.string(), "date": pa.date32(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
 FROM_TEXT = {"string": str, "date": datetime.date.fromisoformat, "number": float, "integer": int,
              "boolean": lambda text: text == "true"}
@@ -297,6 +364,22 @@ def test_parquet_has_typed_columns_with_the_values_of_the_csvs(released, resourc
         expected = [{f["name"]: FROM_TEXT[f["type"]](cell) if cell else None for f, cell in zip(fields, row)}
                     for row in csv_rows(released, resource)]
         assert table.to_pylist() == expected
+
+
+def test_parquet_says_what_it_is_and_which_columns_are_required(released, resources):
+    day, _ = changelog_section(released, MINOR)
+    for resource in resources:
+        schema = pq.read_schema(released / "dist" / "parquet" / f"{resource['name']}.parquet")
+        about = {key.decode(): value.decode() for key, value in schema.metadata.items()}
+        assert {key: about[key] for key in ("name", "version", "released", "license", "license_url")} == {
+            "name": NAME, "version": MINOR, "released": day, "license": "CC-BY-4.0",
+            "license_url": "https://creativecommons.org/licenses/by/4.0/"}
+        assert json.loads(about["resource"]) == resource
+        for field in resource["schema"]["fields"]:
+            column = schema.field(field["name"])
+            assert column.nullable is not bool(field.get("constraints", {}).get("required")), field["name"]
+            assert column.metadata[b"description"].decode() == field["description"]
+    assert any(not f.nullable for f in schema) and any(f.nullable for f in schema)  # both sides are seen
 
 
 def test_the_parquet_zip_holds_the_parquet_files(released, resources):
@@ -336,7 +419,7 @@ def test_two_builds_of_the_same_commit_are_byte_identical(released, tmp_path, ca
         assert main(["release", str(clone)]) == 0
         assert tree(clone / "dist") == tree(released / "dist")
     assert capsys.readouterr().out.splitlines()[:3] == [
-        f"built {MINOR} (changes since v{OLD}):", f"  dist/{NAME}-{MINOR}.zip", f"  dist/{NAME}-{MINOR}.sqlite"]
+        f"built {MINOR} (changes since v{OLD}):", f"  dist/{NAME}-{MINOR}.zip", f"  dist/{DATABASE}.sqlite"]
 
 
 # Other ways to release ---------------------------------------------------------------

@@ -37,9 +37,18 @@ def version_moved(files: dict[str, str], old: str, new: str) -> dict[str, str]:
         "datapackage.json": once(files["datapackage.json"], f'\n  "version": "{old}",\n', f'\n  "version": "{new}",\n'),
         "pyproject.toml": once(files["pyproject.toml"], f'\nversion = "{old}"\n', f'\nversion = "{new}"\n'),
         "CITATION.cff": once(files["CITATION.cff"], f"\nversion: {old}\n", f"\nversion: {new}\n"),
-        "README.md": once(files["README.md"], f"Data Package, version {old}.", f"Data Package, version {new}."),
+        "README.md": once(once(files["README.md"], f"Data Package, version {old}.", f"Data Package, version {new}."),
+                          f"Data Package (version {old}).", f"Data Package (version {new})."),  # its citation
         ".bumpversion.cfg": once(files[".bumpversion.cfg"], f"\ncurrent_version = {old}\n", f"\ncurrent_version = {new}\n"),
     }
+
+
+def citation_cut(text: str, old: str, new: str, day: str) -> str:
+    """CITATION.cff: the new version, released `day`; the old release date kept in a comment
+    (bump2version can only replace text it knows, and it cannot know the old date)."""
+    released = re.search(r"\ndate-released: (.+)\n", text).group(1)
+    return once(text, f"\nversion: {old}\ndate-released: {released}\n",
+                f"\nversion: {new}\ndate-released: {day}  # {old} was released on {released}\n")
 
 
 def changelog_cut(text: str, old: str, new: str, day: str) -> str:
@@ -131,6 +140,7 @@ def test_bump2version_moves_every_version_string_and_cuts_the_changelog(repo, pa
     before, day = cut(repo, part)
     expected = version_moved(before, VERSION, new)
     expected["CHANGELOG.md"] = changelog_cut(before["CHANGELOG.md"], VERSION, new, day)
+    expected["CITATION.cff"] = citation_cut(before["CITATION.cff"], VERSION, new, day)
     assert read(repo) == expected
     assert stated_versions(repo) == {"datapackage.json": new, "pyproject.toml": new, "CITATION.cff": new}
 
@@ -178,6 +188,7 @@ def test_a_version_equal_to_the_cff_format_version_leaves_cff_version_alone(repo
     before, day = cut(repo, "patch")
     expected = version_moved(before, "1.2.0", "1.2.1")
     expected["CHANGELOG.md"] = changelog_cut(before["CHANGELOG.md"], "1.2.0", "1.2.1", day)
+    expected["CITATION.cff"] = citation_cut(before["CITATION.cff"], "1.2.0", "1.2.1", day)
     assert read(repo) == expected
     assert (repo / "CITATION.cff").read_text(encoding="utf-8").startswith("cff-version: 1.2.0\n")
 
