@@ -1,0 +1,327 @@
+"""`kzuz site`: the website of the package, read as files and used in a real browser.
+
+One site is built for the module from the frozen fixture, with two cells an attacker
+would write and a release in dist/ (one of whose files does not match its checksum);
+the tests read it as a stranger would, computing what they expect from the fixture's
+CSV files, never from the code that wrote the pages.
+"""
+from __future__ import annotations
+
+import calendar
+import csv
+import html
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import set_cell
+from site_packages import HOSTILE, REPOSITORY, add_hostile_cells, add_new_tables, add_release, frozen_package
+
+from scripts.cli import main
+
+KZUZ = Path(sys.executable).with_name("kzuz")
+RELEASE = {"kazakhstan-uzbekistan-relations-0.1.0.zip": b"the zip", "RELEASE_NOTES.md": b"# 0.1.0\n"}
+TAMPERED = "RELEASE_NOTES.md"
+
+
+@pytest.fixture(scope="module")
+def shown(tmp_path_factory) -> Path:
+    """A package (fixture rows, hostile cells, a release) and its site, built once."""
+    package = frozen_package(tmp_path_factory.mktemp("shown") / "package")
+    add_hostile_cells(package)
+    add_release(package, RELEASE, wrong={TAMPERED})
+    assert main(["site", str(package)]) == 0
+    return package
+
+
+def rows_of(package: Path, table: str) -> list[dict[str, str]]:
+    with (package / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def page(package: Path, name: str) -> str:
+    return (package / "site" / name).read_text(encoding="utf-8")
+
+
+def row_html(text: str, anchor: str) -> str:
+    found = re.search(rf'<tr id="{re.escape(anchor)}">(.*?)</tr>', text, re.S)
+    assert found, f"no row {anchor}"
+    return found.group(1)
+
+
+def month_words(iso: str) -> str:
+    year, month, _ = (int(p) for p in iso.split("-"))
+    return f"{calendar.month_name[month]} {year}"
+
+
+# What the pages say ------------------------------------------------------------------
+
+def test_every_table_has_a_page_with_every_row_anchored_by_its_key(shown):
+    for table, key in (("sources", "source_id"), ("regions", "region_code"), ("visits", "visit_id"),
+                       ("treaties", "treaty_id"), ("indicator_definitions", "indicator")):
+        text = page(shown, f"tables/{table}.html")
+        for row in rows_of(shown, table):
+            assert f'<tr id="row-{row[key]}">' in text
+    memoranda = page(shown, "tables/regional_memoranda.html")
+    for row in rows_of(shown, "regional_memoranda"):  # a composite key: its parts joined by '.'
+        assert f'<tr id="row-{row["memorandum_id"]}.{row["uz_region"]}.{row["kz_region"]}">' in memoranda
+    indicators = page(shown, "tables/indicators.html")
+    anchors = re.findall(r'<tr id="(row-[^"]+)">', indicators)
+    assert len(anchors) == len(set(anchors)) == len(rows_of(shown, "indicators"))
+
+
+def test_every_row_shows_its_quote_and_the_full_reference_of_its_source(shown):
+    sources = {row["source_id"]: row for row in rows_of(shown, "sources")}
+    for table, key in (("treaties", "treaty_id"), ("visits", "visit_id")):
+        text = page(shown, f"tables/{table}.html")
+        for row in rows_of(shown, table):
+            cells = row_html(text, f"row-{row[key]}")
+            source = sources[row["source_id"]]
+            assert f'<blockquote lang="{source["language"]}">{html.escape(row["source_quote"])}</blockquote>' in cells
+            assert html.escape(source["title"]) in cells
+            assert f'href="sources.html#row-{row["source_id"]}"' in cells
+
+
+def test_foreign_keys_are_links_to_the_rows_they_name(shown):
+    treaties = page(shown, "tables/treaties.html")
+    for row in rows_of(shown, "treaties"):
+        if row["visit_id"]:
+            assert f'href="visits.html#row-{row["visit_id"]}"' in row_html(treaties, f"row-{row['treaty_id']}")
+    memoranda = page(shown, "tables/regional_memoranda.html")
+    for row in rows_of(shown, "regional_memoranda"):
+        cells = row_html(memoranda, f"row-{row['memorandum_id']}.{row['uz_region']}.{row['kz_region']}")
+        assert f'href="regions.html#row-{row["uz_region"]}"' in cells
+        assert f'href="regions.html#row-{row["kz_region"]}"' in cells
+
+
+def test_every_column_is_described_on_its_table_page_and_in_the_dictionary(shown):
+    import json
+
+    descriptor = json.loads((shown / "datapackage.json").read_text(encoding="utf-8"))
+    dictionary = page(shown, "dictionary.html")
+    for resource in descriptor["resources"]:
+        text = page(shown, f"tables/{resource['name']}.html")
+        for field in resource["schema"]["fields"]:
+            assert f"<dt><code>{field['name']}</code>" in text
+            assert f'<tr id="field-{resource["name"]}-{field["name"]}">' in dictionary
+
+
+def test_cells_an_attacker_wrote_are_shown_as_text_and_never_as_markup(shown):
+    for path in (shown / "site").rglob("*"):
+        if path.suffix in (".html", ".svg"):
+            text = path.read_text(encoding="utf-8")
+            for value in HOSTILE.values():
+                assert value not in text, path
+            assert "<img src=x" not in text and "<script>document" not in text, path
+    assert html.escape(HOSTILE["visits", "summary_en"]) in page(shown, "tables/visits.html")
+
+
+def test_the_timeline_has_every_dated_row_at_the_precision_its_source_gives(shown):
+    text = page(shown, "timeline.html")
+    dated = {"visits": "start_date", "treaties": "signed_date", "regional_memoranda": "signed_date"}
+    for table, column in dated.items():
+        expected = sum(1 for row in rows_of(shown, table) if row[column])
+        assert text.count(f'<li data-table="{table}"') == expected
+    for row in rows_of(shown, "visits"):
+        day = int(row["start_date"][8:])
+        if row["date_precision"] == "month":
+            assert month_words(row["start_date"]) in text
+            assert f"{day} {month_words(row['start_date'])}" not in text  # no invented day
+    timeline = list(csv.DictReader((shown / "site" / "timeline.csv").open(encoding="utf-8")))
+    for item in timeline:
+        year, month = int(item["first_day"][:4]), int(item["first_day"][5:7])
+        if item["precision"] == "month":
+            assert item["first_day"][8:] == "01"
+            assert item["last_day"] == f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+        if item["precision"] == "year":
+            assert (item["first_day"][5:], item["last_day"][5:]) == ("01-01", "12-31")
+    assert not (shown / "site" / "tables" / "sources.html").read_text(encoding="utf-8").count("data-table=")
+
+
+def test_each_indicator_has_a_chart_with_one_bar_per_value_and_its_hedges_in_words(shown):
+    observations = rows_of(shown, "indicators")
+    text = page(shown, "indicators.html")
+    for indicator in sorted({row["indicator"] for row in observations}):
+        mine = [row for row in observations if row["indicator"] == indicator]
+        svg = (shown / "site" / "charts" / f"{indicator}.svg").read_text(encoding="utf-8")
+        assert svg.count('aria-roledescription="bar"') == len(mine)  # nothing averaged away
+        assert f'<img src="charts/{indicator}.svg" alt="' in text
+        assert f'<a href="charts/{indicator}.csv">' in text
+        with (shown / "site" / "charts" / f"{indicator}.csv").open(encoding="utf-8", newline="") as f:
+            assert list(csv.DictReader(f)) == mine
+    section = text[text.index('<h2 id="trade-turnover">'):]
+    section = section[:section.index("</section>")]
+    hedged = [row for row in observations
+              if row["indicator"] == "trade-turnover" and row["qualifier"] == "approximately"]
+    assert hedged and section.count("<td>about ") == len(hedged)
+    statuses = {row["status"] for row in observations if row["indicator"] == "trade-turnover"}
+    assert all(f"<td>{status}</td>" in section for status in statuses)
+
+
+def test_sources_that_disagree_are_named_side_by_side(shown):
+    observations = rows_of(shown, "indicators")
+    contracts = [row for row in observations if row["indicator"] == "contracts-value"
+                 and row["period_start"] == "2022-12-21"]
+    assert len({row["source_id"] for row in contracts}) == 2  # the fixture's case
+    text = page(shown, "indicators.html")
+    sentence = text[text.index("the sources differ"):].split("</figcaption>")[0]
+    assert all(row["source_id"] in sentence for row in contracts)
+    assert "more than 8,000,000,000" in sentence
+
+
+def test_region_ties_link_each_pair_to_the_rows_that_tie_it(shown):
+    text = page(shown, "ties.html")
+    for row in rows_of(shown, "regional_memoranda"):
+        tie = f'id="tie-{row["uz_region"]}.{row["kz_region"]}"'
+        assert tie in text
+        section = text[text.index(tie):].split("</section>")[0]
+        assert (f'href="tables/regional_memoranda.html#row-{row["memorandum_id"]}.{row["uz_region"]}.'
+                f'{row["kz_region"]}"') in section
+
+
+def test_the_overview_offers_the_release_files_whose_checksums_match_and_only_those(shown):
+    text = page(shown, "index.html")
+    sums = (shown / "dist" / "SHA256SUMS").read_text(encoding="utf-8")
+    for line in sums.splitlines():
+        digest, name = line.split("  ")
+        assert digest in text
+        offered = f'<a href="downloads/{name}">' in text
+        assert offered == (name != TAMPERED)
+        assert (shown / "site" / "downloads" / name).exists() == (name != TAMPERED)
+    assert (shown / "site" / "downloads" / "SHA256SUMS").read_text(encoding="utf-8") == sums
+    assert "Release 0.1.0" in text
+
+
+def test_without_the_repositorys_address_no_link_to_it_is_invented(shown):
+    for path in (shown / "site").rglob("*.html"):
+        assert "github.com" not in path.read_text(encoding="utf-8"), path
+    assert "Correct a value" in page(shown, "index.html")  # the template, named
+
+
+def test_every_link_and_asset_stays_inside_the_site_and_lands_somewhere(shown):
+    site = shown / "site"
+    pages = {path: Links.of(path) for path in site.rglob("*.html")}
+    ids = {path: links.ids for path, links in pages.items()}
+    for path, links in pages.items():
+        for url in links.loads:
+            assert not urlsplit(url).scheme and not url.startswith("//"), f"{path} loads {url}"
+        for url in links.follows:
+            parts = urlsplit(url)
+            if parts.scheme:
+                assert parts.scheme == "https" and not url.startswith(REPOSITORY), f"{path} links to {url}"
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            assert target.is_relative_to(site) and target.exists(), f"{path}: {url}"
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in ids[target], f"{path}: {url} names no element"
+
+
+class Links(HTMLParser):
+    """What a page loads (script, style, image) and what it links to, and its ids."""
+
+    def __init__(self):
+        super().__init__()
+        self.loads, self.follows, self.ids = [], [], {"main"}
+
+    @classmethod
+    def of(cls, path: Path) -> "Links":
+        found = cls()
+        found.feed(path.read_text(encoding="utf-8"))
+        return found
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag in ("script", "img") and "src" in attrs:
+            self.loads.append(attrs["src"])
+        elif tag == "link":
+            self.loads.append(attrs["href"])
+        elif tag == "a" and ("href" in attrs or "xlink:href" in attrs):
+            self.follows.append(attrs.get("href") or attrs["xlink:href"])
+
+
+# New tables, and the other ways in -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def extended(tmp_path_factory) -> Path:
+    """The fixture package with two tables it does not have yet, and its repository's address."""
+    package = frozen_package(tmp_path_factory.mktemp("extended") / "package")
+    add_new_tables(package)
+    assert main(["site", str(package)]) == 0
+    return package
+
+
+def test_tables_added_to_the_descriptor_appear_everywhere_with_no_code_change(extended):
+    site = extended / "site"
+    events, projects = rows_of(extended, "events"), rows_of(extended, "projects")
+    events_page = (site / "tables" / "events.html").read_text(encoding="utf-8")
+    assert all(f'<tr id="row-{row["event_id"]}">' in events_page for row in events)
+    assert 'href="events.html"' in (site / "tables" / "index.html").read_text(encoding="utf-8")
+    assert 'id="table-events"' in (site / "dictionary.html").read_text(encoding="utf-8")
+    timeline = (site / "timeline.html").read_text(encoding="utf-8")
+    assert timeline.count('<li data-table="events"') == len(events)
+    assert timeline.count('<li data-table="projects"') == len(projects)
+    assert "November 2025" in timeline and "1 November 2025" not in timeline  # the month event, as a month
+    ties = (site / "ties.html").read_text(encoding="utf-8")
+    for row in projects:  # each Uzbek region of a project is tied to each Kazakh one
+        codes = row["region_codes"].split(";")
+        for uz in (c for c in codes if c.startswith("UZ-")):
+            for kz in (c for c in codes if c.startswith("KZ-")):
+                section = ties[ties.index(f'id="tie-{uz}.{kz}"'):].split("</section>")[0]
+                assert f'tables/projects.html#row-{row["project_id"]}.{row["status"]}"' in section
+
+
+def test_with_the_repositorys_address_issues_and_changelog_links_point_to_it(extended):
+    overview = (extended / "site" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{REPOSITORY}/issues/new?template=correct-a-value.md"' in overview
+    assert "No release has been built yet" in overview
+    changelog = (extended / "site" / "changelog.html").read_text(encoding="utf-8")
+    assert f'href="{REPOSITORY}/compare/' in changelog
+
+
+def test_a_rebuild_in_another_time_zone_is_byte_identical_and_keeps_nothing_stale(shown):
+    first = files_of(shown / "site")
+    (shown / "site" / "tables" / "stale.html").write_text("from an old build", encoding="utf-8")
+    again = subprocess.run([str(KZUZ), "site", str(shown)], capture_output=True, text=True,
+                           env={**os.environ, "TZ": "Pacific/Kiritimati"})  # UTC+14: dates would move a day
+    assert again.returncode == 0, again.stderr
+    second = files_of(shown / "site")
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_invalid_package_is_not_built_and_its_problems_are_listed(package, capsys):
+    line = set_cell(package, "treaties", "1998-10-31-eternal-friendship", "signed_date", "31.10.1998")
+    assert main(["site", str(package)]) == 1
+    assert f"data/treaties.csv:{line}: signed_date:" in capsys.readouterr().out
+    assert not (package / "site").exists()
+
+
+@pytest.mark.parametrize("out, why", [
+    ("../elsewhere", "is not a folder inside the package"),
+    ("data", "holds data/"),
+    (".", "is not a folder inside the package"),
+    ("notes", "holds files kzuz site did not write"),
+    ("link", "is a symbolic link"),
+    ("link/site", "is a symbolic link"),
+])
+def test_the_site_is_written_only_into_a_folder_of_its_own_inside_the_package(package, tmp_path, capsys, out, why):
+    (package / "notes").mkdir()
+    (package / "notes" / "mine.txt").write_text("keep me", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (package / "link").symlink_to(tmp_path / "outside")
+    before = files_of(package)
+    assert main(["site", str(package), "--out", out]) == 2
+    assert why in capsys.readouterr().err
+    assert files_of(package) == before and list((tmp_path / "outside").iterdir()) == []
+    assert not (tmp_path / "elsewhere").exists()
