@@ -3,22 +3,27 @@
 One site is built for the module from the frozen fixture, with two cells an attacker
 would write and a release in dist/ (one of whose files does not match its checksum);
 the tests read it as a stranger would, computing what they expect from the fixture's
-CSV files, never from the code that wrote the pages.
+CSV files, never from the code that wrote the pages. The browser tests (Chromium,
+headless) open every page of it.
 """
 from __future__ import annotations
 
 import calendar
 import csv
 import html
+import http.server
 import os
 import re
 import subprocess
 import sys
+import threading
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from browser import DESKTOP, PHONE, distinct_colours, start, visit
 from conftest import set_cell
 from site_packages import HOSTILE, REPOSITORY, add_hostile_cells, add_new_tables, add_release, frozen_package
 
@@ -325,3 +330,154 @@ def test_the_site_is_written_only_into_a_folder_of_its_own_inside_the_package(pa
     assert why in capsys.readouterr().err
     assert files_of(package) == before and list((tmp_path / "outside").iterdir()) == []
     assert not (tmp_path / "elsewhere").exists()
+
+
+# In a real browser -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = start(tmp_path_factory.mktemp("chromium"))
+    yield driver
+    driver.quit()
+
+
+def test_every_page_loads_in_the_browser_without_an_error_or_a_request_elsewhere(shown, browser):
+    site = shown / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 14
+    for path in pages:
+        seen = visit(browser, path.as_uri())
+        problems = [entry["message"] for entry in seen.console if entry["level"] in ("SEVERE", "WARNING")]
+        assert problems == [], path
+        assert seen.failures == [], path
+        assert [url for url in seen.requests if not url.startswith(site.as_uri() + "/")] == [], path
+        assert "pwned" not in browser.title, path  # no value from the data ran
+
+
+def test_the_charts_render(shown, browser):
+    visit(browser, (shown / "site" / "indicators.html").as_uri())
+    images = browser.execute_script(
+        "return [...document.querySelectorAll('figure.chart img')].map(i => [i.complete, i.naturalWidth])")
+    indicators = {row["indicator"] for row in rows_of(shown, "indicators")}
+    assert len(images) == len(indicators) and all(done and width > 0 for done, width in images)
+    visit(browser, (shown / "site" / "timeline.html").as_uri())
+    box = browser.execute_script("const s = document.querySelector('#timeline-chart svg').getBoundingClientRect();"
+                                 "return [s.width, s.height]")
+    marks = browser.execute_script("return document.querySelectorAll('#timeline-chart svg a').length")
+    with (shown / "site" / "timeline.csv").open(encoding="utf-8", newline="") as f:
+        items = list(csv.DictReader(f))
+    assert box[0] > 300 and box[1] > 100
+    assert marks == len(items) + sum(1 for item in items if item["precision"] == "day")  # a bar each, a dot a day
+
+
+def visible(browser, selector: str) -> list:
+    return browser.execute_script(f"return [...document.querySelectorAll({selector!r})].filter(e => !e.hidden)")
+
+
+def test_the_timeline_filters_change_the_items_shown_in_the_list_and_the_chart(shown, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    visit(browser, (shown / "site" / "timeline.html").as_uri())
+    everything = len(visible(browser, "#timeline-list li"))
+    treaties = len(browser.find_elements(By.CSS_SELECTOR, '#timeline-list li[data-table="treaties"]'))
+    browser.find_element(By.CSS_SELECTOR, 'input[name="table"][value="treaties"]').click()
+    shown_now = visible(browser, "#timeline-list li")
+    assert len(shown_now) == everything - treaties > 0
+    assert all(item.get_attribute("data-table") != "treaties" for item in shown_now)
+    hidden_marks = browser.execute_script(
+        "return [...document.querySelectorAll('#timeline-chart svg a')].filter(a => getComputedStyle(a).display"
+        " === 'none').map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))")
+    assert hidden_marks and all(link.startswith("tables/treaties.html#") for link in hidden_marks)
+    browser.find_element(By.CSS_SELECTOR, 'input[name="table"][value="treaties"]').click()
+    Select(browser.find_element(By.NAME, "topic")).select_by_value("politics")
+    political = visible(browser, "#timeline-list li")
+    assert 0 < len(political) < everything
+    assert all("politics" in item.get_attribute("data-topics").split(";") for item in political)
+
+
+def test_a_table_filters_searches_and_sorts_its_rows(shown, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    treaties = rows_of(shown, "treaties")
+    visit(browser, (shown / "site" / "tables" / "treaties.html").as_uri())
+    label = browser.find_element(By.XPATH, "//form[@data-rows]//label[starts-with(normalize-space(.), 'doc_type')]")
+    kind, count = Counter(row["doc_type"] for row in treaties).most_common(1)[0]
+    Select(label.find_element(By.TAG_NAME, "select")).select_by_value(kind)
+    assert len(visible(browser, "#rows-treaties tbody tr")) == count < len(treaties)
+    browser.find_element(By.CSS_SELECTOR, "form[data-rows] button[type=reset]").click()
+    assert len(visible(browser, "#rows-treaties tbody tr")) == len(treaties)
+    word = "Eternal"
+    browser.find_element(By.NAME, "search").send_keys(word.lower())
+    assert len(visible(browser, "#rows-treaties tbody tr")) == sum(
+        1 for row in treaties if any(word.lower() in value.lower() for value in row.values()))
+    browser.find_element(By.CSS_SELECTOR, "form[data-rows] button[type=reset]").click()
+    header = browser.find_element(By.XPATH, "//table[@id='rows-treaties']//th[normalize-space(.)='signed_date']")
+    header.find_element(By.TAG_NAME, "button").click()
+    column = browser.execute_script("return [...arguments[0].parentNode.children].indexOf(arguments[0])", header)
+    dates = browser.execute_script(
+        "return [...document.querySelectorAll('#rows-treaties tbody tr')].map(r => r.cells[arguments[0]].textContent)",
+        column)
+    present = [d for d in dates if d]
+    assert present == sorted(row["signed_date"] for row in treaties if row["signed_date"])
+    assert dates[len(present):] == [""] * (len(dates) - len(present))  # undated last
+    assert header.get_attribute("aria-sort") == "ascending"
+
+
+def test_following_a_foreign_key_lands_on_its_row(shown, browser):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, (shown / "site" / "tables" / "treaties.html").as_uri())
+    link = browser.find_element(By.CSS_SELECTOR, '#rows-treaties a[href^="visits.html#row-"]')
+    anchor = link.get_attribute("href").split("#")[1]
+    browser.execute_script("arguments[0].scrollIntoView()", link)
+    link.click()
+    assert browser.current_url.endswith(f"visits.html#{anchor}")
+    landed = browser.execute_script(
+        "const r = document.getElementById(arguments[0]); const box = r.getBoundingClientRect();"
+        "return [document.querySelector(':target') === r, box.top >= 0 && box.top < window.innerHeight]", anchor)
+    assert landed == [True, True]
+
+
+def test_the_skip_link_is_the_first_stop_of_the_keyboard(shown, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    visit(browser, (shown / "site" / "index.html").as_uri())
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert browser.switch_to.active_element.get_attribute("class") == "skip"
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    assert browser.current_url.endswith("#main")
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_pages_are_drawn_and_fit_the_screen_at_desktop_and_phone_width(shown, browser, size):
+    browser.set_window_size(*size)
+    try:
+        for name in ("index.html", "timeline.html", "tables/treaties.html"):
+            visit(browser, (shown / "site" / name).as_uri())
+            assert distinct_colours(browser.get_screenshot_as_png()) > 20, name  # not blank
+            width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], f"{name} is wider than the screen: {width}"
+    finally:
+        browser.set_window_size(*DESKTOP)
+
+
+def test_the_site_works_from_a_web_server_as_on_github_pages(shown, browser):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args):
+            super().__init__(*args, directory=str(shown / "site"))
+
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        for name in ("index.html", "timeline.html", "tables/visits.html"):
+            seen = visit(browser, origin + name)
+            assert [e for e in seen.console if e["level"] in ("SEVERE", "WARNING")] == [], name
+            assert seen.failures == [] and all(url.startswith(origin) for url in seen.requests), name
+    finally:
+        server.shutdown()
