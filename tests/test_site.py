@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from browser import DESKTOP, PHONE, distinct_colours, start, visit
-from conftest import set_cell
+from conftest import ROOT, set_cell
 from site_packages import HOSTILE, REPOSITORY, add_hostile_cells, add_new_tables, add_release, frozen_package
 
 from scripts.cli import main
@@ -330,6 +330,21 @@ def test_the_site_is_written_only_into_a_folder_of_its_own_inside_the_package(pa
     assert why in capsys.readouterr().err
     assert files_of(package) == before and list((tmp_path / "outside").iterdir()) == []
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_the_pages_workflow_builds_the_release_then_the_site_and_publishes_that_folder():
+    import yaml
+
+    steps = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))["jobs"]["pages"]
+    runs = [step.get("run", "") for step in steps["steps"]]
+    tools = set(re.findall(r"\.venv/bin/([\w-]+)", " ".join(runs)))
+    assert "kzuz" in tools and all(Path(sys.executable).with_name(tool).exists() for tool in tools)
+    release = next(n for n, run in enumerate(runs) if "kzuz release" in run)
+    site = next(n for n, run in enumerate(runs) if "kzuz site" in run)
+    assert release < site  # the site offers the release it finds in dist/
+    out = re.search(r"kzuz site --out (\S+)", runs[site]).group(1)
+    upload = next(step for step in steps["steps"] if step.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == out
 
 
 # In a real browser -----------------------------------------------------------------
