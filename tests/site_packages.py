@@ -8,7 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURE_DATA, ROOT, edit_descriptor, set_cell, write_rows
+from conftest import FIXTURE_DATA, ROOT, edit_descriptor, read_rows, set_cell, write_rows
 
 # Each would change the page's title if it ran; the tests look for that, and for the text.
 HOSTILE = {
@@ -103,11 +103,22 @@ PROJECT_ROWS = [
 ]
 
 
-def add_new_tables(package: Path) -> None:
-    """`events` and `projects` in the descriptor and data/, and the repository's address."""
+VISIT_STATUS = text("status", "`held`, or `planned` when known only from a preview.", required=True,
+                    enum=["held", "planned"])
+
+
+def add_new_tables(package: Path) -> str:
+    """`events` and `projects` in the descriptor and data/, `visits.status` (the last
+    visit planned), and the repository's address. Returns the planned visit's id."""
     def change(descriptor: dict) -> None:
         descriptor["resources"] += [json.loads(json.dumps(EVENTS)), json.loads(json.dumps(PROJECTS))]
+        visits = next(r for r in descriptor["resources"] if r["name"] == "visits")
+        visits["schema"]["fields"].append(dict(VISIT_STATUS))
         descriptor["homepage"] = REPOSITORY
     edit_descriptor(package, change)
     write_rows(package / "data" / "events.csv", EVENT_ROWS)
     write_rows(package / "data" / "projects.csv", PROJECT_ROWS)
+    visits = read_rows(package / "data" / "visits.csv")
+    write_rows(package / "data" / "visits.csv",
+               [visits[0] + ["status"]] + [row + ["held"] for row in visits[1:-1]] + [visits[-1] + ["planned"]])
+    return visits[-1][0]

@@ -282,6 +282,18 @@ def test_tables_added_to_the_descriptor_appear_everywhere_with_no_code_change(ex
                 assert f'tables/projects.html#row-{row["project_id"]}.{row["status"]}"' in section
 
 
+def test_what_was_only_planned_is_said_so_and_drawn_hollow(extended):
+    timeline = (extended / "site" / "timeline.html").read_text(encoding="utf-8")
+    visits = rows_of(extended, "visits")
+    assert {row["status"] for row in visits} == {"held", "planned"}
+    for row in visits:
+        link = f'tables/visits.html#row-{row["visit_id"]}'
+        entry = timeline[timeline.index(f'data-href="{link}"'):].split("</li>")[0]
+        assert ("· planned" in entry) == (row["status"] == "planned")
+        fills = re.findall(rf'xlink:href="{re.escape(link)}"><path [^>]*fill-opacity="([0-9.]+)"', timeline)
+        assert fills and all((float(f) < 0.5) == (row["status"] == "planned") for f in fills)
+
+
 def test_with_the_repositorys_address_issues_and_changelog_links_point_to_it(extended):
     overview = (extended / "site" / "index.html").read_text(encoding="utf-8")
     assert f'href="{REPOSITORY}/issues/new?template=correct-a-value.md"' in overview

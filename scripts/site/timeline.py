@@ -28,6 +28,9 @@ from .links import PROVENANCE, Site
 LABELS = ("title_en", "name_en", "event", "summary_en")  # the first one a row fills names it
 KINDS = ("kind", "doc_type", "mode")
 TOPICS = ("topic", "topics")
+# Statuses of what has not (yet) happened (DESIGN.md: a visit `planned`, a project
+# `proposed`, a connection `discussed`): drawn hollow, never like what took place.
+TENTATIVE = ("planned", "proposed", "discussed")
 PRECISION_COLOURS = {"day": "#1f5f99", "month": "#b35c00", "year": "#6b3fa0"}
 HERE = "timeline.html"
 WIDTH = 900
@@ -131,13 +134,15 @@ def table_view(site: Site, name: str, found: list[Item], axis: alt.X) -> alt.Lay
     """A bar over each item's span, and a dot on each day-precision item (a day is too thin a bar to see)."""
     scale = alt.Scale(domain=list(PRECISION_COLOURS), range=list(PRECISION_COLOURS.values()))
     values = [{"start": f"{i.start.isoformat()}T00:00:00Z", "end": f"{i.end.isoformat()}T00:00:00Z", "track": i.track,
-               "precision": i.precision, "href": i.target, "label": f"{i.when}: {i.label}"} for i in found]
+               "precision": i.precision, "href": i.target, "label": f"{i.when}: {i.label}",
+               "tentative": i.status in TENTATIVE} for i in found]
     base = alt.Chart(alt.Data(values=values), title=site.tables[name].title).encode(
         x=axis, y=alt.Y("track:O", axis=None), href="href:N", description="label:N",
-        color=alt.Color("precision:N", title="Date known to the", scale=scale, legend=alt.Legend(orient="bottom")))
-    spans = base.mark_bar(height=8, strokeWidth=1.5).encode(
-        x2="end:T", stroke=alt.Stroke("precision:N", scale=scale, legend=None))
-    days = base.mark_circle(size=40, opacity=1).transform_filter(alt.datum.precision == "day")
+        color=alt.Color("precision:N", title="Date known to the", scale=scale, legend=alt.Legend(orient="bottom")),
+        stroke=alt.Stroke("precision:N", scale=scale, legend=None),
+        fillOpacity=alt.condition(alt.datum.tentative, alt.value(0.15), alt.value(1.0)))
+    spans = base.mark_bar(height=8, strokeWidth=1.5).encode(x2="end:T")
+    days = base.mark_circle(size=40, strokeWidth=1.5).transform_filter(alt.datum.precision == "day")
     tracks = 1 + max(i.track for i in found)
     return alt.layer(spans, days).properties(width=WIDTH, height=max(24, 12 * tracks))
 
@@ -158,7 +163,8 @@ def intro(site: Site, found: list[Item], undated: dict[str, int]) -> str:
                        for n in in_order(site, found))
     years = f"{found[0].start.year}–{last_year(found)}"
     text = (f"<p>{len(found)} dated rows of {tables}, {years}, on one time axis. A date is drawn as precisely as "
-            "its source gives it: a bar spans the whole month or year a source names, a dot marks a day. "
+            "its source gives it: a bar spans the whole month or year a source names, a dot marks a day; what "
+            "was only planned or proposed is drawn hollow. "
             "Each item links to its row, with the passage that supports it.</p>")
     if undated:
         text += "<p>Not drawn, because no source dates them: " + ", ".join(
