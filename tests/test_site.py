@@ -269,6 +269,8 @@ def test_tables_added_to_the_descriptor_appear_everywhere_with_no_code_change(ex
     assert all(f'<tr id="row-{row["event_id"]}">' in events_page for row in events)
     assert 'href="events.html"' in (site / "tables" / "index.html").read_text(encoding="utf-8")
     assert 'id="table-events"' in (site / "dictionary.html").read_text(encoding="utf-8")
+    visits_page = (site / "tables" / "visits.html").read_text(encoding="utf-8")  # and a new column of a table
+    assert '<dt><code>status</code>' in visits_page and '<th scope="col" data-type="string">status</th>' in visits_page
     timeline = (site / "timeline.html").read_text(encoding="utf-8")
     assert timeline.count('<li data-table="events"') == len(events)
     assert timeline.count('<li data-table="projects"') == len(projects)
