@@ -59,6 +59,11 @@ def parser() -> argparse.ArgumentParser:
     docs = command("docs", "write DATA-DICTIONARY.md and the README's figures from datapackage.json and the data")
     package_argument(docs)
     docs.add_argument("--check", action="store_true", help="change nothing; exit 1 if a generated file is out of date")
+    site = command("site", "build a static website of the package: timeline, charts, tables with quotes")
+    package_argument(site)
+    site.add_argument("--out", default="site", help="folder inside the package to write it to, relative to the package "
+                                                   "directory (default: site); it is emptied first, so it must be new, "
+                                                   "empty, or a site kzuz built")
     return top
 
 
@@ -68,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return {"validate": run_validate, "fmt": run_fmt, "diff": run_diff, "release": run_release,
-                "docs": run_docs}[args.command](args)
+                "docs": run_docs, "site": run_site}[args.command](args)
     except NotAPackage as error:  # pointed at the wrong directory: a usage error, not bad data
         print(render.printable(f"kzuz {args.command}: {error}"), file=sys.stderr)
         return EXIT_USAGE
@@ -156,6 +161,25 @@ def run_docs(args) -> int:
             print("generated files are up to date")
         return EXIT_INVALID if stale else EXIT_VALID
     print("\n".join(f"wrote {name}" for name in stale) or "generated files are up to date")
+    return EXIT_VALID
+
+
+def run_site(args) -> int:
+    from .site import Invalid, Refused, build_site
+
+    try:
+        built = build_site(args.package, out=args.out)
+    except Refused as refused:
+        print(render.printable(f"kzuz site: {refused}"), file=sys.stderr)
+        return EXIT_USAGE
+    except Invalid as invalid:
+        sys.stdout.write(render.text(invalid.problems, per_file=SHOWN_PER_FILE))
+        print(render.printable(f"kzuz site: not built: the package has {invalid} (kzuz validate lists them)"),
+              file=sys.stderr)
+        return EXIT_INVALID
+    index = built.folder / "index.html"
+    print(render.printable(f"wrote {len(built.pages)} pages and {len(built.files) - len(built.pages)} other files "
+                           f"to {built.folder}: open {index}"))
     return EXIT_VALID
 
 

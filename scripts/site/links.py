@@ -1,0 +1,115 @@
+"""What every page needs to know: the package's tables, where each row lives (its table's
+page and its anchor), the rows a foreign key points to, and the publication a row cites.
+
+All of it comes from the descriptor: a foreign key is a link whatever its table; the
+provenance table is whichever table the `source_id` columns point to (DESIGN.md's
+contract), so a new table that cites sources gets its quotes and references as well.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import dates
+from .html import h, href, outside_link, page
+from .rows import Rows
+
+PROVENANCE = ("source_id",)   # the column every table but the gazetteer cites its publication by
+QUOTE = "source_quote"
+# Columns that list keys of another table, `;`-separated: Table Schema cannot declare such a
+# column a foreign key, so the ones DESIGN.md names are written here.
+LISTED_KEYS = {"region_codes": ("regions", ("region_code",))}
+GITHUB = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+@dataclass
+class Site:
+    directory: Path
+    descriptor: dict
+    tables: dict[str, Rows]
+    _indexes: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.descriptor.get("title") or self.descriptor.get("name", "")
+
+    @property
+    def version(self) -> str:
+        return self.descriptor.get("version", "")
+
+    @property
+    def repository(self) -> str | None:
+        """The repository's address, from the descriptor's `homepage` when it is one on
+        GitHub: the one place the site learns where issues and releases live."""
+        homepage = str(self.descriptor.get("homepage", "")).rstrip("/")
+        return homepage if GITHUB.match(homepage) else None
+
+    def page(self, here: str, title: str, body: str) -> bytes:
+        return page(here, title, body, self.title, footer(self, here))
+
+    def row(self, table: str, index: int) -> str:
+        """The page and anchor of a row, from the site's root."""
+        return f"tables/{table}.html#{self.tables[table].anchors[index]}"
+
+    def lookup(self, table: str, fields: tuple[str, ...], values: tuple[str, ...]) -> int | None:
+        """The row of TABLE whose FIELDS hold VALUES (indexed once per table and fields)."""
+        if table not in self.tables:
+            return None
+        key = (table, fields)
+        if key not in self._indexes:
+            rows = self.tables[table]
+            columns = [rows.text.get(f, [""] * len(rows)) for f in fields]
+            index = {}
+            for i in range(len(rows)):
+                index.setdefault(tuple(c[i] for c in columns), i)
+            self._indexes[key] = index
+        return self._indexes[key].get(values)
+
+    def referenced(self, rows: Rows, index: int, key) -> int | None:
+        """The row a foreign key of row INDEX points to; None when its cells are empty."""
+        values = tuple(rows.cell(index, f) for f in key.fields)
+        if not all(values):
+            return None
+        return self.lookup(key.resource, key.reference, values)
+
+    def listed(self, rows: Rows, index: int, name: str) -> list[tuple[str, str | None]]:
+        """(key, its row's page and anchor or None) for each key a listing column names."""
+        table, fields = LISTED_KEYS[name]
+        keys = [k for k in rows.cell(index, name).split(";") if k]
+        found = {k: self.lookup(table, fields, (k,)) for k in keys}
+        return [(k, None if found[k] is None else self.row(table, found[k])) for k in keys]
+
+    def cited(self, rows: Rows, index: int) -> tuple[str, int] | None:
+        """(provenance table, row) of the publication row INDEX cites."""
+        key = next((k for k in rows.resource.foreign_keys if k.fields == PROVENANCE), None)
+        found = self.referenced(rows, index, key) if key else None
+        return None if found is None else (key.resource, found)
+
+
+def reference(site: Site, here: str, table: str, index: int) -> str:
+    """A publication's full reference: authors, title (and its English title), publisher,
+    date at its precision, address, and a link to its row."""
+    source = site.tables[table]
+    cell = lambda name: source.cell(index, name)  # noqa: E731
+    parts = [h(cell("authors").replace("; ", ", "))] if cell("authors") else []
+    title = f'<cite lang="{h(cell("language"))}">{h(cell("title"))}</cite>' if cell("title") else ""
+    if cell("title_en") and cell("title_en") != cell("title"):
+        title += f" [{h(cell('title_en'))}]"
+    parts += [title] if title else []
+    published = source.values.get("published_date", [None] * len(source))[index]
+    when = dates.described(published, None, cell("published_date_precision") or "day") if published else ""
+    parts += [", ".join(h(p) for p in (cell("publisher"), when) if p)] if cell("publisher") or when else []
+    if cell("url"):
+        parts.append(outside_link(cell("url"), cell("url")))
+    key = "; ".join(source.cell(index, k) for k in source.resource.primary_key) or f"line {source.lines[index]}"
+    parts.append(f'<a href="{href(here, site.row(table, index))}">{h(key)}</a>')
+    return " ".join(p if p.endswith(".") else p + "." for p in parts if p)
+
+
+def footer(site: Site, here: str) -> str:
+    licences = ", ".join(outside_link(str(lic.get("path", "")), str(lic.get("title") or lic.get("name", "")))
+                         for lic in site.descriptor.get("licenses", []))
+    return (f"<p>{h(site.title)}, version {h(site.version)}. Data licence: {licences or 'not stated'}. "
+            f'Every row cites the publication it comes from. Built by <code>kzuz site</code> from '
+            f'<a href="{href(here, "datapackage.json")}">datapackage.json</a>.</p>')

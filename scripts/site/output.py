@@ -1,0 +1,66 @@
+"""Where the site is written, and the rule that keeps it there.
+
+Like every kzuz command, `site` writes only inside the package directory: `--out` (a
+path relative to the package directory; default `site`) must name a folder inside it,
+neither the package directory itself nor one holding a file the descriptor names, and
+no part of the path may be a symbolic link (the writes would follow it out). The folder
+is emptied before each build, so that the site holds exactly what one build writes (two
+builds are then byte-identical); to make sure that emptying never deletes anyone's
+work, an existing folder is emptied only when it is empty or holds MARKER, the file
+every site kzuz builds carries.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from ..descriptor import DESCRIPTOR
+
+DEFAULT = "site"
+MARKER = ".kzuz-site"
+MARKER_TEXT = b"Built by kzuz site: this folder is emptied and rewritten by each build.\n"
+SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+
+
+class Refused(Exception):
+    """The folder given to --out may not be written to; the message says why."""
+
+
+def folder(package_dir: Path, out: str | os.PathLike | None, resources: list[str]) -> Path:
+    """The site's folder, checked; raises Refused."""
+    root = Path(package_dir).resolve()
+    given = Path(out if out is not None else DEFAULT)
+    target = Path(os.path.normpath(given if given.is_absolute() else root / given))
+    if target == root or not target.is_relative_to(root):
+        raise Refused(f"--out {given} is not a folder inside the package: kzuz writes only inside the package "
+                      f"directory ({root})")
+    for depth in range(len(root.parts), len(target.parts) + 1):
+        part = Path(*target.parts[:depth])
+        if part.is_symlink():
+            raise Refused(f"--out {given}: {part} is a symbolic link; kzuz does not write through links: "
+                          "remove it or choose another folder")
+    if target.exists() and not target.is_dir():
+        raise Refused(f"--out {given} is a file, not a folder")
+    for path in [DESCRIPTOR, *resources]:
+        if (root / path).is_relative_to(target):
+            raise Refused(f"--out {given} holds {path}, a file of the package: choose another folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise Refused(f"--out {given} holds files kzuz site did not write (it has no {MARKER}); kzuz empties the "
+                      "folder before each build, so it will not use this one: remove it or choose another")
+    return target
+
+
+def write(target: Path, files: dict[str, bytes]) -> None:
+    """Empty TARGET and write FILES (relative path → bytes) into it, in a fixed order."""
+    if target.exists():
+        shutil.rmtree(target)  # does not follow links inside it
+    target.mkdir(parents=True)
+    (target / MARKER).write_bytes(MARKER_TEXT)
+    for relative, content in sorted(files.items()):
+        if not SAFE_PATH.match(relative) or ".." in relative.split("/"):
+            raise ValueError(f"refusing to write {relative!r}: not a plain relative path")
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
