@@ -1,6 +1,6 @@
 """Packages for the site's tests, built on the frozen fixture (tests/fixtures/data):
 the plain package with the project files the site reads, cells an attacker would write,
-two tables the package does not have yet (as DESIGN.md describes them), and a release."""
+two tables the package does not have (shaped like its events and projects), and a release."""
 from __future__ import annotations
 
 import hashlib
@@ -50,7 +50,7 @@ def add_release(package: Path, files: dict[str, bytes], wrong: set[str] = frozen
     (dist / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
 
 
-# Two tables as DESIGN.md describes them, not in the descriptor yet -----------------------
+# Two tables the descriptor does not have, shaped like its events and projects ------------
 
 def text(name: str, description: str, **constraints) -> dict:
     field = {"name": name, "type": "string", "description": description}
@@ -60,33 +60,33 @@ def text(name: str, description: str, **constraints) -> dict:
 PROVENANCE = [text("source_id", "The publication the row comes from.", required=True),
               text("source_quote", "The verbatim passage.", required=True), text("notes", "Caveats.")]
 EVENTS = {
-    "name": "events", "title": "Events", "description": "Dated facts that are neither visits nor documents.",
-    "path": "data/events.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+    "name": "ceremonies", "title": "Ceremonies", "description": "Dated ceremonies.",
+    "path": "data/ceremonies.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
     "schema": {"fields": [
-        text("event_id", "Identifier, starting with its date.", required=True, unique=True),
+        text("ceremony_id", "Identifier, starting with its date.", required=True, unique=True),
         {"name": "date", "type": "date", "description": "When it happened.", "constraints": {"required": True}},
         text("date_precision", "How precisely the source gives `date`.", required=True, enum=["day", "month", "year"]),
         text("kind", "Kind of event.", required=True, enum=["diplomatic_relations", "decision", "cultural", "other"]),
         text("title_en", "Title in English.", required=True), text("countries", "Countries, `;`-separated."),
         text("visit_id", "The visit it was part of."), *PROVENANCE],
-        "primaryKey": ["event_id"],
+        "primaryKey": ["ceremony_id"],
         "foreignKeys": [{"fields": ["visit_id"], "reference": {"resource": "visits", "fields": ["visit_id"]}},
                         {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}]}}
 PROJECTS = {
-    "name": "projects", "title": "Joint projects", "description": "Joint projects, one row per status.",
-    "path": "data/projects.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+    "name": "ventures", "title": "Ventures", "description": "Ventures, one row per status.",
+    "path": "data/ventures.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
     "schema": {"fields": [
-        text("project_id", "Identifier.", required=True), text("name_en", "Name in English.", required=True),
+        text("venture_id", "Identifier.", required=True), text("name_en", "Name in English.", required=True),
         text("topic", "Main subject.", enum=["trade", "industry", "energy", "transport"]),
         text("region_codes", "ISO 3166-2 codes of the regions where it is, `;`-separated."),
         text("status", "Where it stands.", required=True, enum=["proposed", "agreed", "launched", "opened"]),
         {"name": "status_date", "type": "date", "description": "When it reached the status."},
         text("status_date_precision", "How precisely the source gives `status_date`.", enum=["day", "month", "year"]),
         *PROVENANCE],
-        "primaryKey": ["project_id", "status"],
+        "primaryKey": ["venture_id", "status"],
         "foreignKeys": [{"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}]}}
 EVENT_ROWS = [
-    ["event_id", "date", "date_precision", "kind", "title_en", "countries", "visit_id", "source_id", "source_quote",
+    ["ceremony_id", "date", "date_precision", "kind", "title_en", "countries", "visit_id", "source_id", "source_quote",
      "notes"],
     ["1992-11-23-diplomatic-relations", "1992-11-23", "day", "diplomatic_relations", "Diplomatic relations established",
      "KZ;UZ", "", "akmalov-2022", "установлены дипломатические отношения", ""],
@@ -94,7 +94,7 @@ EVENT_ROWS = [
      "дни культуры", ""],
 ]
 PROJECT_ROWS = [
-    ["project_id", "name_en", "topic", "region_codes", "status", "status_date", "status_date_precision", "source_id",
+    ["venture_id", "name_en", "topic", "region_codes", "status", "status_date", "status_date_precision", "source_id",
      "source_quote", "notes"],
     ["central-asia-trade-centre", "Central Asia trade centre", "trade", "KZ-61;UZ-TO", "launched", "2022-01-01",
      "year", "expert-2022-interregional", "центр торговли", ""],
@@ -103,22 +103,19 @@ PROJECT_ROWS = [
 ]
 
 
-VISIT_STATUS = text("status", "`held`, or `planned` when known only from a preview.", required=True,
-                    enum=["held", "planned"])
+VISIT_BRIEFING = text("briefing", "A column the visits table does not have.")
 
 
 def add_new_tables(package: Path) -> str:
-    """`events` and `projects` in the descriptor and data/, `visits.status` (the last
-    visit planned), and the repository's address. Returns the planned visit's id."""
+    """`ceremonies` and `ventures` in the descriptor and data/, a column `visits.briefing`,
+    and the repository's address."""
     def change(descriptor: dict) -> None:
         descriptor["resources"] += [json.loads(json.dumps(EVENTS)), json.loads(json.dumps(PROJECTS))]
         visits = next(r for r in descriptor["resources"] if r["name"] == "visits")
-        visits["schema"]["fields"].append(dict(VISIT_STATUS))
+        visits["schema"]["fields"].append(dict(VISIT_BRIEFING))
         descriptor["homepage"] = REPOSITORY
     edit_descriptor(package, change)
-    write_rows(package / "data" / "events.csv", EVENT_ROWS)
-    write_rows(package / "data" / "projects.csv", PROJECT_ROWS)
+    write_rows(package / "data" / "ceremonies.csv", EVENT_ROWS)
+    write_rows(package / "data" / "ventures.csv", PROJECT_ROWS)
     visits = read_rows(package / "data" / "visits.csv")
-    write_rows(package / "data" / "visits.csv",
-               [visits[0] + ["status"]] + [row + ["held"] for row in visits[1:-1]] + [visits[-1] + ["planned"]])
-    return visits[-1][0]
+    write_rows(package / "data" / "visits.csv", [visits[0] + ["briefing"]] + [row + [""] for row in visits[1:]])

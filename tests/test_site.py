@@ -255,7 +255,7 @@ class Links(HTMLParser):
 
 @pytest.fixture(scope="module")
 def extended(tmp_path_factory) -> Path:
-    """The fixture package with two tables it does not have yet, and its repository's address."""
+    """The fixture package with two tables it does not have, and its repository's address."""
     package = frozen_package(tmp_path_factory.mktemp("extended") / "package")
     add_new_tables(package)
     assert main(["site", str(package)]) == 0
@@ -264,16 +264,16 @@ def extended(tmp_path_factory) -> Path:
 
 def test_tables_added_to_the_descriptor_appear_everywhere_with_no_code_change(extended):
     site = extended / "site"
-    events, projects = rows_of(extended, "events"), rows_of(extended, "projects")
-    events_page = (site / "tables" / "events.html").read_text(encoding="utf-8")
-    assert all(f'<tr id="row-{row["event_id"]}">' in events_page for row in events)
-    assert 'href="events.html"' in (site / "tables" / "index.html").read_text(encoding="utf-8")
-    assert 'id="table-events"' in (site / "dictionary.html").read_text(encoding="utf-8")
+    events, projects = rows_of(extended, "ceremonies"), rows_of(extended, "ventures")
+    events_page = (site / "tables" / "ceremonies.html").read_text(encoding="utf-8")
+    assert all(f'<tr id="row-{row["ceremony_id"]}">' in events_page for row in events)
+    assert 'href="ceremonies.html"' in (site / "tables" / "index.html").read_text(encoding="utf-8")
+    assert 'id="table-ceremonies"' in (site / "dictionary.html").read_text(encoding="utf-8")
     visits_page = (site / "tables" / "visits.html").read_text(encoding="utf-8")  # and a new column of a table
-    assert '<dt><code>status</code>' in visits_page and '<th scope="col" data-type="string">status</th>' in visits_page
+    assert '<dt><code>briefing</code>' in visits_page and '<th scope="col" data-type="string">briefing</th>' in visits_page
     timeline = (site / "timeline.html").read_text(encoding="utf-8")
-    assert timeline.count('<li data-table="events"') == len(events)
-    assert timeline.count('<li data-table="projects"') == len(projects)
+    assert timeline.count('<li data-table="ceremonies"') == len(events)
+    assert timeline.count('<li data-table="ventures"') == len(projects)
     assert "November 2025" in timeline and "1 November 2025" not in timeline  # the month event, as a month
     ties = (site / "ties.html").read_text(encoding="utf-8")
     for row in projects:  # each Uzbek region of a project is tied to each Kazakh one
@@ -281,7 +281,7 @@ def test_tables_added_to_the_descriptor_appear_everywhere_with_no_code_change(ex
         for uz in (c for c in codes if c.startswith("UZ-")):
             for kz in (c for c in codes if c.startswith("KZ-")):
                 section = ties[ties.index(f'id="tie-{uz}.{kz}"'):].split("</section>")[0]
-                assert f'tables/projects.html#row-{row["project_id"]}.{row["status"]}"' in section
+                assert f'tables/ventures.html#row-{row["venture_id"]}.{row["status"]}"' in section
 
 
 def test_what_was_only_planned_is_said_so_and_drawn_hollow(extended):
