@@ -11,6 +11,7 @@ import pytest
 
 from conftest import FIXTURE_DATA, ROOT, edit_bytes, edit_descriptor, on_line, read_rows, resource, set_cell, write_rows
 from scripts.cli import main
+from scripts import problems as render
 from scripts.problems import Problem, github
 
 KZUZ = Path(sys.executable).with_name("kzuz")  # the installed console script, beside this Python
@@ -374,3 +375,17 @@ def test_a_field_the_rules_read_renamed_everywhere_is_reported_not_a_crash(packa
     write_rows(path, rename("country", "land")(read_rows(path)))
     assert reported(capsys, package) == [
         "datapackage.json: lacks 'country', which the semantic rules (schemas/) read: restore it, or change the rules with it"]
+
+
+def test_every_renderer_escapes_what_a_terminal_or_a_log_would_act_on():
+    raw = "'\x1b[2J\u202eevil\n::error::pwned\r' is not one of: a"
+    problem = Problem("data/regions.csv", 2, "country", raw, "enum")
+    acted_on = ["\x1b", "\u202e", "\r"]
+    text = render.text([problem])
+    assert text == ("data/regions.csv:2: country: '\\x1b[2J\\u202eevil\\x0a::error::pwned\\x0d' is not one of: a\n")
+    document = render.as_json([problem], valid=False)
+    assert not any(c in document for c in acted_on)
+    assert json.loads(document)["problems"][0]["message"] == raw  # escaped, not lost
+    annotation = render.github([problem])
+    assert annotation.count("\n") == 1 and not any(c in annotation for c in acted_on)
+    assert annotation.startswith("::error file=data/regions.csv,line=2,title=country::'\\x1b[2J\\u202eevil%0A::error::")
