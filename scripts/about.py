@@ -8,6 +8,7 @@ the database, the Parquet files and the workbook cannot disagree with them or ea
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -46,10 +47,13 @@ class About:
 
 
 def describe(package, version: str, released: str) -> About:
-    """The package at `version`, released on `released`; NoCitation when CITATION.cff disagrees."""
+    """The package at `version`, released on `released`; NoCitation when CITATION.cff
+    cannot be read or states another version."""
     descriptor = package.descriptor
-    cff = read_citation(package.directory)
-    check_citation(cff, version, released)
+    cff = {**read_citation(package.directory), "date-released": released}
+    if str(cff.get("version")) != version:
+        raise NoCitation(f"{CITATION} says version {cff.get('version')}, not {version}: cut versions only with "
+                         "bump2version")
     licence = (descriptor.get("licenses") or [{}])[0]
     return About(
         name=descriptor["name"], title=descriptor.get("title", descriptor["name"]),
@@ -72,15 +76,14 @@ def read_citation(package_dir) -> dict:
     return cff
 
 
-def check_citation(cff: dict, version: str, released: str) -> None:
-    # YAML reads an unquoted date as a date, cffconvert as text: compare as text
-    stated = cff.get("date-released")
-    if stated is None:
-        raise NoCitation(f"{CITATION} has no date-released: write 'date-released: {released}' under its version "
-                         "line (the first release only; bump2version writes it after that)")
-    if str(stated) != released:
-        raise NoCitation(f"{CITATION} says date-released {stated}, but CHANGELOG.md dates {version} {released}: "
-                         "cut versions only with bump2version")
+def released_citation(text: str, released: str) -> str:
+    """CITATION.cff as a release carries it: dated, `date-released` under the version line.
+
+    The repository's copy names the version and no date: bump2version can move a version
+    it knows, not replace a date it does not, so the release date, which CHANGELOG.md
+    holds, is written into the copy each release carries."""
+    text = re.sub(r"^date-released:.*\n", "", text, flags=re.M)
+    return re.sub(r"^(version: .*\n)", rf"\1date-released: {released}\n", text, count=1, flags=re.M)
 
 
 def address(cff: dict) -> str | None:

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import diff as diffs
-from .about import CITATION, DICTIONARY, LICENCE_FILE, About, NoCitation, describe, downloader_readme
+from .about import (CITATION, DICTIONARY, LICENCE_FILE, About, NoCitation, describe, downloader_readme,
+                    released_citation)
 from .datasette import METADATA_TABLE, database_name, write_metadata
 from .descriptor import DESCRIPTOR
 from .docs import dictionary
@@ -99,6 +100,9 @@ def check_releasable(package_dir: Path, previous: str | None):
         raise Refused([f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': cut the version with "
                        "bump2version, which moves 'Unreleased' under it"])
     date, section = found
+    if not section.strip():
+        raise Refused([f"CHANGELOG.md's section for {version} says nothing: write what changed (under "
+                       "'## [Unreleased]' before bump2version, or under the section now)"])
     check_documents(package_dir, version, date)
     current = snapshot(str(package_dir), package_dir, "the package")
     check_not_released(package_dir, version, current)
@@ -136,7 +140,7 @@ def check_valid(package_dir: Path) -> None:
 
 
 def check_documents(package_dir: Path, version: str, date: str) -> None:
-    """The files every release carries are there, and CITATION.cff dates the version as CHANGELOG does."""
+    """The files every release carries are there, and CITATION.cff names the version."""
     reasons = [f"{name} is missing: every release carries it" for name in (LICENCE_FILE,)
                if not (package_dir / name).is_file()]
     try:
@@ -204,7 +208,8 @@ def release_documents(package, about: About, tables: list) -> dict[str, bytes]:
     documents = {LICENCE_FILE: read_file(package.directory, LICENCE_FILE),
                  DICTIONARY: dictionary(package.descriptor).encode("utf-8"),
                  CHANGELOG: read_file(package.directory, CHANGELOG),
-                 CITATION: read_file(package.directory, CITATION)}
+                 CITATION: released_citation(read_file(package.directory, CITATION).decode("utf-8"),
+                                             about.released).encode("utf-8")}
     names = [DESCRIPTOR, *(r.path for r in package.resources), "README.md", *documents]
     rows = {typed.resource.name: typed.table.rows for typed in tables}
     readme = downloader_readme(about, package.descriptor["resources"], rows, names)

@@ -14,10 +14,6 @@ from conftest import FIXTURE_DATA, ROOT
 
 FILES = ("datapackage.json", "CHANGELOG.md", "CITATION.cff", "pyproject.toml", "README.md", ".bumpversion.cfg",
          ".gitignore", "LICENSE-DATA.md")
-# The day the copies' current version counts as released, when CITATION.cff has none
-# yet: before the first release it states none, and the README has it written by hand
-# then; bump2version moves it from there on.
-FIRST_RELEASED = "2026-01-10"
 # CI installs the test extra into the project's .venv: bump2version sits beside this Python.
 BUMP2VERSION = Path(sys.executable).with_name("bump2version")
 # bump2version commits with plain `git commit`: an author on machines without one, and
@@ -31,19 +27,9 @@ def make_repository(target: Path) -> Path:
     for name in FILES:
         shutil.copy(ROOT / name, target / name)
     shutil.copytree(FIXTURE_DATA, target / "data")
-    date_the_citation(target)
     git(target, "init", "-q")
     commit(target, "Copy of the project")
     return target
-
-
-def date_the_citation(repo: Path) -> None:
-    """CITATION.cff as after the first release: `date-released` under its version line."""
-    path = repo / "CITATION.cff"
-    text = path.read_text(encoding="utf-8")
-    if "\ndate-released:" not in text:
-        line = f"\nversion: {version_of(repo)}\n"
-        path.write_text(text.replace(line, f"{line}date-released: {FIRST_RELEASED}\n"), encoding="utf-8")
 
 
 def git(repo: Path, *args: str) -> str:

@@ -7,6 +7,7 @@ its own environment, .venv-cffconvert (set up by the README's test command and .
 import json
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import yaml
 
 from conftest import ROOT
 from scripts.about import apa
-from test_release import MINOR, released  # noqa: F401 -- the module's built release
+from test_release import MINOR, NAME, released  # noqa: F401 -- the module's built release
 from scripts.versions import changelog_section
 
 CFFCONVERT = ROOT / ".venv-cffconvert" / "bin" / "cffconvert"
@@ -46,10 +47,12 @@ def test_citation_cff_is_valid():
     assert "valid according to schema version 1.2.0" in cffconvert(ROOT / "CITATION.cff", "--validate")
 
 
-def test_a_released_citation_gives_a_complete_bibtex_entry(released):  # noqa: F811
+def test_a_released_citation_gives_a_complete_bibtex_entry(released, tmp_path):  # noqa: F811
     day, _ = changelog_section(released, MINOR)
-    assert "valid" in cffconvert(released / "CITATION.cff", "--validate")
-    bibtex = cffconvert(released / "CITATION.cff", "-f", "bibtex")
+    with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}.zip") as archive:  # the copy the release carries
+        (tmp_path / "CITATION.cff").write_bytes(archive.read("CITATION.cff"))
+    assert "valid" in cffconvert(tmp_path / "CITATION.cff", "--validate")
+    bibtex = cffconvert(tmp_path / "CITATION.cff", "-f", "bibtex")
     fields = dict(re.findall(r"^(\w+) = \{(.*)\},?$", bibtex, re.M))
     assert fields == {"author": "Kazakhstan–Uzbekistan Relations Data Package contributors",
                       "title": "Kazakhstan–Uzbekistan Relations Data Package",

@@ -62,6 +62,13 @@ def correct_a_region(repo: Path) -> None:
     set_cell(repo, "regions", "KZ-11", "name_en", "Aqmola Region")
 
 
+def note(repo: Path, line: str) -> None:
+    """A line under CHANGELOG's Unreleased, as CONTRIBUTING asks of every change."""
+    path = repo / "CHANGELOG.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n{line}\n", 1),
+                    encoding="utf-8")
+
+
 def cut(repo: Path, part: str) -> None:
     done = bump(repo, part)
     assert done.returncode == 0, done.stderr
@@ -165,26 +172,26 @@ def test_refused_when_the_previous_release_cannot_be_read(repo, capsys):
         "kzuz release: refused: --previous v0.0.9 is not a package directory, a zip or a git ref"]
 
 
-def test_refused_when_citation_has_no_release_date(repo, capsys):
-    """Before the first release CITATION.cff dates nothing; the README says to write the date by hand."""
+def test_refused_when_the_changelog_section_says_nothing(repo, capsys):
+    """bump2version files an empty Unreleased too: the release notes would say nothing."""
+    path = repo / "CHANGELOG.md"
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split("## [Unreleased]\n", 1)
+    links = rest[rest.index("\n[Unreleased]: "):]
+    path.write_text(head + "## [Unreleased]\n" + links, encoding="utf-8")
+    commit(repo, "Nothing unreleased")
     cut(repo, "minor")
-    path = repo / "CITATION.cff"
-    path.write_text(re.sub(r"\ndate-released: .*\n", "\n", path.read_text(encoding="utf-8")), encoding="utf-8")
-    day, _ = changelog_section(repo, MINOR)
     assert refused(capsys, repo) == [
-        f"kzuz release: refused: CITATION.cff has no date-released: write 'date-released: {day}' under its "
-        "version line (the first release only; bump2version writes it after that)"]
+        f"kzuz release: refused: CHANGELOG.md's section for {MINOR} says nothing: write what changed (under "
+        "'## [Unreleased]' before bump2version, or under the section now)"]
 
 
-def test_refused_when_citation_dates_the_version_otherwise_than_the_changelog(repo, capsys):
-    cut(repo, "minor")
-    day, _ = changelog_section(repo, MINOR)
-    path = repo / "CITATION.cff"
-    path.write_text(path.read_text(encoding="utf-8").replace(f"date-released: {day}", "date-released: 2020-02-02"),
-                    encoding="utf-8")
-    assert refused(capsys, repo) == [
-        f"kzuz release: refused: CITATION.cff says date-released 2020-02-02, but CHANGELOG.md dates {MINOR} {day}: "
-        "cut versions only with bump2version"]
+def test_the_released_citation_is_dated_as_the_changelog_dates_the_version(released):
+    day, _ = changelog_section(released, MINOR)
+    with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}.zip") as archive:
+        cited = archive.read("CITATION.cff").decode("utf-8")
+    assert f"\nversion: {MINOR}\ndate-released: {day}\n" in cited
+    assert "date-released" not in (released / "CITATION.cff").read_text(encoding="utf-8")
 
 
 def test_refused_without_the_data_licence(repo, capsys):
@@ -268,8 +275,11 @@ def test_the_zip_holds_the_descriptor_with_hash_and_bytes_and_the_csvs_as_they_a
 def test_the_zip_carries_its_documents(released):
     with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}.zip") as archive:
         files = {name: archive.read(name).decode("utf-8") for name in DOCUMENTS}
-    for name in ("LICENSE-DATA.md", "CHANGELOG.md", "CITATION.cff"):
+    for name in ("LICENSE-DATA.md", "CHANGELOG.md"):
         assert files[name] == (released / name).read_text(encoding="utf-8"), name
+    day, _ = changelog_section(released, MINOR)
+    cited = (released / "CITATION.cff").read_text(encoding="utf-8")
+    assert files["CITATION.cff"] == cited.replace(f"\nversion: {MINOR}\n", f"\nversion: {MINOR}\ndate-released: {day}\n")
     assert files["DATA-DICTIONARY.md"] == (ROOT / "DATA-DICTIONARY.md").read_text(encoding="utf-8")  # kzuz docs --check
     readme = files["README.md"]
     day, _ = changelog_section(released, MINOR)
@@ -453,6 +463,7 @@ def test_previous_may_be_a_release_zip(repo, tmp_path, capsys):
     shutil.copy(repo / "dist" / f"{NAME}-{PATCH}.zip", tmp_path / "previous.zip")
     shutil.rmtree(repo / "dist")
     add_a_treaty(repo)
+    note(repo, "- A treaty.")
     commit(repo, "Add a treaty")
     cut(repo, "patch")
     following = next_version(PATCH, "patch")

@@ -13,6 +13,7 @@ import csv
 import html
 import http.server
 import os
+import json
 import re
 import subprocess
 import sys
@@ -30,7 +31,8 @@ from site_packages import HOSTILE, REPOSITORY, add_hostile_cells, add_new_tables
 from scripts.cli import main
 
 KZUZ = Path(sys.executable).with_name("kzuz")
-RELEASE = {"kazakhstan-uzbekistan-relations-0.1.0.zip": b"the zip", "RELEASE_NOTES.md": b"# 0.1.0\n"}
+VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+RELEASE = {f"kazakhstan-uzbekistan-relations-{VERSION}.zip": b"the zip", "RELEASE_NOTES.md": f"# {VERSION}\n".encode()}
 TAMPERED = "RELEASE_NOTES.md"
 
 
@@ -199,7 +201,7 @@ def test_the_overview_offers_the_release_files_whose_checksums_match_and_only_th
         assert offered == (name != TAMPERED)
         assert (shown / "site" / "downloads" / name).exists() == (name != TAMPERED)
     assert (shown / "site" / "downloads" / "SHA256SUMS").read_text(encoding="utf-8") == sums
-    assert "Release 0.1.0" in text
+    assert f"Release {VERSION}" in text
 
 
 def test_without_the_repositorys_address_no_link_to_it_is_invented(shown):

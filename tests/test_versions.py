@@ -43,20 +43,12 @@ def version_moved(files: dict[str, str], old: str, new: str) -> dict[str, str]:
     }
 
 
-def citation_cut(text: str, old: str, new: str, day: str) -> str:
-    """CITATION.cff: the new version, released `day`; the old release date kept in a comment
-    (bump2version can only replace text it knows, and it cannot know the old date)."""
-    released = re.search(r"\ndate-released: (.+)\n", text).group(1)
-    return once(text, f"\nversion: {old}\ndate-released: {released}\n",
-                f"\nversion: {new}\ndate-released: {day}  # {old} was released on {released}\n")
-
-
 def changelog_cut(text: str, old: str, new: str, day: str) -> str:
     """Keep a Changelog: Unreleased becomes `## [new] - day` under a fresh empty Unreleased,
     and the compare links move on."""
     text = once(text, "\n## [Unreleased]\n", f"\n## [Unreleased]\n\n## [{new}] - {day}\n")
     return once(text, f"\n[Unreleased]: ../../compare/v{old}...HEAD\n",
-                f"\n[Unreleased]: ../../compare/v{new}...HEAD\n[{new}]: ../../compare/v{old}...v{new}\n")
+                f"\n[Unreleased]: ../../compare/v{new}...HEAD\n[{new}]: ../../releases/tag/v{new}\n")
 
 
 VERSIONED = ("datapackage.json", "pyproject.toml", "CITATION.cff", "README.md", ".bumpversion.cfg", "CHANGELOG.md")
@@ -140,7 +132,6 @@ def test_bump2version_moves_every_version_string_and_cuts_the_changelog(repo, pa
     before, day = cut(repo, part)
     expected = version_moved(before, VERSION, new)
     expected["CHANGELOG.md"] = changelog_cut(before["CHANGELOG.md"], VERSION, new, day)
-    expected["CITATION.cff"] = citation_cut(before["CITATION.cff"], VERSION, new, day)
     assert read(repo) == expected
     assert stated_versions(repo) == {"datapackage.json": new, "pyproject.toml": new, "CITATION.cff": new}
 
@@ -176,8 +167,8 @@ def test_two_bumps_stack_sections_and_compare_links(repo):
     assert changelog == changelog_cut(before["CHANGELOG.md"], first, second, day)
     assert f"## [Unreleased]\n\n## [{second}] - {day}\n\n## [{first}] - " in changelog
     assert changelog.endswith(f"[Unreleased]: ../../compare/v{second}...HEAD\n"
-                              f"[{second}]: ../../compare/v{first}...v{second}\n"
-                              f"[{first}]: ../../compare/v{VERSION}...v{first}\n")
+                              f"[{second}]: ../../releases/tag/v{second}\n"
+                              f"[{first}]: ../../releases/tag/v{first}\n")
     assert changelog_section(repo, second) == (day, "")  # nothing happened between the two bumps
 
 
@@ -188,7 +179,6 @@ def test_a_version_equal_to_the_cff_format_version_leaves_cff_version_alone(repo
     before, day = cut(repo, "patch")
     expected = version_moved(before, "1.2.0", "1.2.1")
     expected["CHANGELOG.md"] = changelog_cut(before["CHANGELOG.md"], "1.2.0", "1.2.1", day)
-    expected["CITATION.cff"] = citation_cut(before["CITATION.cff"], "1.2.0", "1.2.1", day)
     assert read(repo) == expected
     assert (repo / "CITATION.cff").read_text(encoding="utf-8").startswith("cff-version: 1.2.0\n")
 
