@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .rules import Rule, present
+from .rules import Rule, lookup, present
 
 def last_day(date: pd.Timestamp, precision: str) -> pd.Timestamp:
     """The last day a date at its precision may mean: 2022-12-01 (month) → 2022-12-31.
@@ -23,8 +23,8 @@ def unit_matches_definition(definitions: pd.DataFrame) -> Rule:
     units = dict(zip(definitions["indicator"], definitions["unit"]))
 
     def passes(df):
-        expected = df["indicator"].map(units)
-        return expected.isna() | df["unit"].isna() | (df["unit"] == expected)
+        expected = lookup(df["indicator"], units)
+        return (expected.isna() | df["unit"].isna() | (df["unit"].astype(object) == expected)).astype(bool)
 
     return Rule("unit_matches_definition", "unit",
                 lambda row: f"'{row['unit']}' differs from the unit of {row['indicator']} "
@@ -86,20 +86,17 @@ def region_codes_known(regions: pd.DataFrame) -> Rule:
 def closed_at_publication(sources: pd.DataFrame) -> Rule:
     """A period the source leaves open (`publication`) ends on the last day of the
     source's month of publication."""
-    published = dict(zip(sources["source_id"], sources["published_date"]))
-
-    def expected(source_id):
-        date = published.get(source_id)
-        return None if date is None or pd.isna(date) else last_day(date, "month")
+    ends = {source: last_day(date, "month") for source, date in zip(sources["source_id"], sources["published_date"])
+            if isinstance(source, str) and not pd.isna(date)}
 
     def passes(df):
-        return pd.Series([basis != "publication" or pd.isna(end) or expected(source) is None or end == expected(source)
-                          for basis, end, source in zip(df["period_end_basis"], df["period_end"], df["source_id"])],
-                         index=df.index)
+        expected = pd.to_datetime(lookup(df["source_id"], ends))
+        return ((df["period_end_basis"] != "publication") | df["period_end"].isna() | expected.isna()
+                | (df["period_end"] == expected)).astype(bool)
 
     def message(row):
         return (f"{row['period_end']} is not the last day of the month {row['source_id']} was published in "
-                f"({expected(row['source_id']).date()}), as period_end_basis publication says")
+                f"({ends[row['source_id']].date()}), as period_end_basis publication says")
 
     return Rule("period_end_at_publication", "period_end", message, passes, reads=("period_end_basis", "source_id"))
 

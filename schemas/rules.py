@@ -64,6 +64,16 @@ def present(series: pd.Series) -> pd.Series:
     return series.notna()
 
 
+def lookup(series: pd.Series, mapping: dict) -> pd.Series:
+    """`series.map(mapping)`, without a Python object per row: each distinct value is
+    looked up once (a million rows hold a few dozen indicators)."""
+    import numpy as np
+
+    codes, distinct = pd.factorize(series)
+    found = pd.Series([mapping.get(v) for v in distinct] + [None])
+    return pd.Series(found.to_numpy()[np.where(codes < 0, len(distinct), codes)], index=series.index)
+
+
 def precision_rules(column: str, precision: str) -> list[Rule]:
     """A month is stored as its 1st, a year as 1 January; the two columns come together."""
     # Each precision has its own rule, so a year off 1 January gets one message, about years.

@@ -60,17 +60,27 @@ def check_cells(typed: Typed, package: Package) -> list[Problem]:
             typed.reject(name, present & ~in_enum(spec, values, constraints["enum"]), one_of(text, constraints["enum"]))
         if "pattern" in constraints:
             try:
-                fits = pc.match_substring_regex(text, f"^(?:{constraints['pattern']})$")
+                fits = per_value(text, lambda cells: pc.match_substring_regex(cells, f"^(?:{constraints['pattern']})$"))
             except pa.ArrowInvalid as error:
                 descriptor_problems.append(Problem(DESCRIPTOR, None, f"{typed.resource.name}.{name}",
                                                    f"pattern cannot be used: {str(error)[:120]}", "descriptor-pattern"))
             else:
-                typed.reject(name, present & ~pc.fill_null(fits, True).to_numpy(zero_copy_only=False), form(text, spec))
+                typed.reject(name, present & ~fits, form(text, spec))
         lengths(typed, name, text, present, constraints)
         bounds(typed, name, values, present, constraints, spec["type"])
         if spec["type"] == "string":
             typed.reject(name, formula, spreadsheet(text))
     return descriptor_problems
+
+
+def per_value(text, test) -> np.ndarray:
+    """`test` (a pyarrow kernel answering per cell), run once per distinct value when the
+    values repeat, as codes and ids do: a million cells may hold twenty values."""
+    distinct = pc.unique(text).drop_null()
+    if len(distinct) * 4 > len(text):
+        return pc.fill_null(test(text), True).to_numpy(zero_copy_only=False)
+    passing = distinct.filter(pc.fill_null(test(distinct), False))
+    return pc.or_kleene(pc.is_in(text, value_set=passing), pc.is_null(text)).to_numpy(zero_copy_only=False)
 
 
 def key_fields(resource) -> set[str]:
@@ -175,8 +185,6 @@ def hygiene(typed: Typed, name: str, text, identifier: bool) -> None:
         typed.reject(name, found, message)
 
 
-WHITE = set(" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-            "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
 def ends(text, present) -> tuple[np.ndarray, np.ndarray]:
@@ -190,27 +198,52 @@ def ends(text, present) -> tuple[np.ndarray, np.ndarray]:
 
 
 def chunk_ends(chunk) -> tuple[np.ndarray, np.ndarray]:
+    """White space at either end and a formula's first character, read from the bytes at
+    each end of each cell: every white-space character Python's str.strip removes is one
+    of a few UTF-8 sequences, so the test is exact and never decodes a cell."""
     padded, formula = np.zeros(len(chunk), bool), np.zeros(len(chunk), bool)
     if not len(chunk) or chunk.buffers()[2] is None or not chunk.buffers()[2].size:
         return padded, formula  # no cell holds anything
-    offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+    offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + len(chunk) + 1].astype(np.int64)
     data = np.frombuffer(chunk.buffers()[2], np.uint8)
     filled = offsets[1:] > offsets[:-1]
-    first = data[np.minimum(offsets[:-1], len(data) - 1)]
-    last = data[np.maximum(offsets[1:] - 1, 0)]
-    starts = np.isin(first, STARTS)
-    finishes = (last <= 0x20) | np.isin(last, FINISHES)
-    candidates = np.flatnonzero(filled & (starts | finishes))
-    for row, value in zip(candidates, chunk.take(pa.array(candidates)).to_pylist()):
-        if value:
-            padded[row] = value[0] in WHITE or value[-1] in WHITE
-            formula[row] = value.startswith(FORMULA)
+    first, end = offsets[:-1], offsets[1:]
+
+    def byte(at):  # the byte at each position, 0 where the cell has none there
+        inside = filled & (at >= first) & (at < end)
+        return np.where(inside, data[np.clip(at, 0, len(data) - 1)], 0)
+
+    a, b, c = (byte(first + k) for k in range(3))
+    x, y, z = (byte(end - 3 + k) for k in range(3))  # the last three bytes, in order
+    padded = filled & (ASCII_WHITE[a] | two_byte_white(a, b) | three_byte_white(a, b, c)
+                       | ASCII_WHITE[z] | two_byte_white(y, z) | three_byte_white(x, y, z))
+    formula = filled & FORMULA_BYTES[a]
     return padded, formula
 
 
-# The first bytes of a white-space or formula character, and the last bytes of a white-space one.
-STARTS = np.frombuffer(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f=+-@\xc2\xe1\xe2\xe3", np.uint8)
-FINISHES = np.frombuffer(b"\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x9f\xa0\xa8\xa9\xaf", np.uint8)
+# UTF-8 of the white space str.strip removes: ASCII (with the separators 1C-1F), U+0085 and
+# U+00A0 (C2 85, C2 A0), U+1680 (E1 9A 80), U+2000-200A (E2 80 80-8A), U+2028-2029 (E2 80
+# A8-A9), U+202F (E2 80 AF), U+205F (E2 81 9F), U+3000 (E3 80 80). UTF-8 cannot be misread
+# from the middle of a character, so these bytes at a cell's end are that character.
+def byte_set(values) -> np.ndarray:
+    """A table of 256 booleans: `table[byte_array]` tests membership in one pass."""
+    table = np.zeros(256, bool)
+    table[list(values)] = True
+    return table
+
+
+ASCII_WHITE = byte_set(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+E2_80_WHITE = byte_set([*range(0x80, 0x8B), 0xA8, 0xA9, 0xAF])
+FORMULA_BYTES = byte_set("".join(FORMULA).encode())
+
+
+def two_byte_white(a, b) -> np.ndarray:
+    return (a == 0xC2) & ((b == 0x85) | (b == 0xA0))
+
+
+def three_byte_white(a, b, c) -> np.ndarray:
+    return (((a == 0xE1) & (b == 0x9A) & (c == 0x80)) | ((a == 0xE2) & (b == 0x80) & E2_80_WHITE[c])
+            | ((a == 0xE2) & (b == 0x81) & (c == 0x9F)) | ((a == 0xE3) & (b == 0x80) & (c == 0x80)))
 
 
 @words("text-trimmed")

@@ -32,7 +32,7 @@ from .problems import Problem
 CHUNK = 1 << 23          # bytes scanned at a time
 MAX_HEADER = 1 << 20     # a header longer than this is not a header
 MAX_COLUMNS = 1000
-BLOCK = 1 << 22        # bytes pyarrow parses at a time (a row may not be longer)
+BLOCK = 1 << 24        # bytes pyarrow parses at a time (a row may not be longer)
 FMT_HINT = "(kzuz fmt fixes this)"
 
 
@@ -239,22 +239,29 @@ BOM = b"\xef\xbb\xbf"
 
 @dataclass
 class Scanned:
-    low: int = 0            # bytes below 0x20: the LFs, and CRs of CRLF, when nothing else is there
-    line_ends: int = 0      # LF bytes
+    low: int = 0            # bytes below 0x20: one LF a line when nothing else is there
     crlf: bool = False
     unicode: bool = False   # a C1 control, bidirectional control or zero-width character may be there
     problems: list[Problem] = field(default_factory=list)
     fatal: bool = False     # the rows cannot be read safely
 
-    @property
-    def controls(self) -> bool:
-        """A byte below 0x20 that is not a line end may be there."""
-        return self.low > self.line_ends * (2 if self.crlf else 1)
+
+def line_at(fd: int, offset: int) -> int:
+    """The line of byte `offset` (counted again from the start: only a problem needs it)."""
+    line, at = 1, 0
+    while at < offset:
+        chunk = os.pread(fd, min(CHUNK, offset - at), at)
+        if not chunk:
+            break
+        line += chunk.count(b"\n")
+        at += len(chunk)
+    return line
 
 
 def scan(fd: int, file: str) -> Scanned:
-    """The whole file, chunk by chunk with numpy: BOM, CR, quoting, line ends, and
-    whether any cell may hold a character `constraints.hygiene` must look for."""
+    """The whole file, chunk by chunk with numpy: BOM, CR, quoting, and whether a cell
+    may hold a line break or a character `constraints.hygiene` must look for. Each test
+    is a pass of numpy over the bytes; lines are counted only where a problem is."""
     import numpy as np
 
     result = Scanned()
@@ -264,63 +271,60 @@ def scan(fd: int, file: str) -> Scanned:
         result.problems.append(Problem(file, None, None, "is empty: it needs at least the header row", "empty-file"))
         result.fatal = True
         return result
+    start = 0  # the file offset of the chunk
     if chunk.startswith(BOM):
         result.problems.append(Problem(file, 1, None, "starts with a byte-order mark (BOM): save as UTF-8 without "
                                        f"BOM {FMT_HINT}", "bom"))
-        chunk = chunk[3:]
-    lines, before = 0, ord("\n")  # line ends so far; the byte before the chunk (a file starts like a line)
+        chunk, start = chunk[3:], 3
+    before = ord("\n")  # the byte before the chunk (a file starts like a line)
     parity, unclosed = 0, None  # parity: quotes so far, odd inside a quoted cell
     while chunk:
         following = os.pread(fd, CHUNK, offset)
         offset += len(following)
         data = np.frombuffer(chunk, np.uint8)
-        line_ends = int(np.count_nonzero(data == 10))
         result.low += int(np.count_nonzero(data < 32))
-        if b"\r" in chunk and not carriage_returns(chunk, following, lines, file, result):
+        if b"\r" in chunk and not carriage_returns(fd, start, chunk, following, file, result):
             return result
-        result.unicode = result.unicode or suspect_characters(chunk + following[:2])
+        result.unicode = result.unicode or suspect_characters(chunk, following[:2])
         quotes = np.flatnonzero(data == 34)
         if len(quotes):
             bad, opener = quote_fault(data, quotes, parity, before, following[:1])
             if bad is not None:
-                line = lines + chunk.count(b"\n", 0, int(quotes[bad])) + 1
                 opening = (parity + bad) % 2 == 0
-                result.problems.append(Problem(file, line, None, 'has a quote inside a cell that is not quoted: '
-                                               'quote the whole cell, doubling each " inside it' if opening else
+                result.problems.append(Problem(file, line_at(fd, start + int(quotes[bad])), None,
+                                               'has a quote inside a cell that is not quoted: quote the whole cell, '
+                                               'doubling each " inside it' if opening else
                                                'has a quoted cell with text after its closing quote: quote the whole '
                                                'cell, doubling each " inside it', "quote"))
                 result.fatal = True
                 return result
             if opener is not None:
-                unclosed = lines + chunk.count(b"\n", 0, opener) + 1
+                unclosed = start + opener
             parity = (parity + len(quotes)) % 2
-        lines += line_ends
         before = chunk[-1]
+        start += len(chunk)
         chunk = following
-    result.line_ends = lines
     if parity:
-        result.problems.append(Problem(file, unclosed, None, 'has a quoted cell that is never closed: add the '
-                                       'closing "', "unclosed-quote"))
+        result.problems.append(Problem(file, None if unclosed is None else line_at(fd, unclosed), None,
+                                       'has a quoted cell that is never closed: add the closing "', "unclosed-quote"))
         result.fatal = True
     return result
 
 
-def carriage_returns(chunk: bytes, following: bytes, lines: int, file: str, result: Scanned) -> bool:
+def carriage_returns(fd: int, start: int, chunk: bytes, following: bytes, file: str, result: Scanned) -> bool:
     """Reports CRLF line ends (once), or a bare CR (then the rows cannot be read: pyarrow
     would end a row there, where no line ends). False when reading must stop."""
     bare = _bare_cr(chunk)
     if bare == len(chunk) - 1 and following.startswith(b"\n"):
         bare = -1  # a CRLF cut in two by the chunks
     if bare != -1:
-        line = lines + chunk.count(b"\n", 0, bare) + 1
-        result.problems.append(Problem(file, line, None, "has a carriage return (CR) that is not part of a line "
-                                       f"end: lines end with LF {FMT_HINT}", "cr"))
+        result.problems.append(Problem(file, line_at(fd, start + bare), None, "has a carriage return (CR) that is "
+                                       f"not part of a line end: lines end with LF {FMT_HINT}", "cr"))
         result.fatal = True
         return False
     if not result.crlf:
-        line = lines + chunk.count(b"\n", 0, chunk.find(b"\r")) + 1
-        result.problems.append(Problem(file, line, None, "ends its lines with CRLF (Windows): save with LF line ends "
-                                       f"{FMT_HINT}", "crlf"))
+        result.problems.append(Problem(file, line_at(fd, start + chunk.find(b"\r")), None, "ends its lines with CRLF "
+                                       f"(Windows): save with LF line ends {FMT_HINT}", "crlf"))
         result.crlf = True
     return True
 
@@ -358,29 +362,36 @@ def quote_fault(data, quotes, parity: int, before: int, following: bytes):
 # The UTF-8 of the characters no cell may hold, by lead byte: C1 controls (C2 80–9F);
 # zero-width, bidirectional controls and the word joiner (E2 80 8B–8F, AA–AE; E2 81
 # A0, A6–A9); the byte-order mark (EF BB BF).
-SUSPECT_SECOND = {0xC2: range(0x80, 0xA0), 0xE2: (0x80, 0x81), 0xEF: (0xBB,)}
-SUSPECT_THIRD = {0x80: (*range(0x8B, 0x90), *range(0xAA, 0xAF)), 0x81: (0xA0, *range(0xA6, 0xAA)), 0xBB: (0xBF,)}
+SUSPECT_THIRD = {0x80: (*range(0x8B, 0x90), *range(0xAA, 0xAF)), 0x81: (0xA0, *range(0xA6, 0xAA))}
 
 
-def suspect_characters(window: bytes) -> bool:
-    """Whether `window` may hold one of those characters (then the cells are searched)."""
+def suspect_characters(chunk: bytes, following: bytes) -> bool:
+    """Whether `chunk` (then `following`) may hold one of those characters: then the
+    cells are searched. C2 and E2 are found in one pass ((b & 0xDF) == 0xC2), then the
+    bytes after them looked at; a character cut by the chunk's end is looked at whole."""
     import numpy as np
 
-    data = np.frombuffer(window, np.uint8)
-    for lead, seconds in SUSPECT_SECOND.items():
-        at = np.flatnonzero(data[:-2] == lead)
-        if not len(at):
-            continue
-        second = data[at + 1]
-        hit = np.isin(second, seconds)
-        if lead == 0xC2:
-            if hit.any():
-                return True
-            continue
-        for value, thirds in SUSPECT_THIRD.items():
-            if np.isin(data[at[hit & (second == value)] + 2], thirds).any():
-                return True
-    return False
+    data = np.frombuffer(chunk, np.uint8)
+    at = np.flatnonzero((data & 0xDF) == 0xC2)
+    if suspect_at(data, at[at < len(data) - 2]):
+        return True
+    edge = np.frombuffer(chunk[-2:] + following + b"\0\0", np.uint8)  # the last two bytes, whole
+    if suspect_at(edge, np.arange(min(2, len(chunk)))):
+        return True
+    return bool((data == 0xEF).any()) and (chunk + following).find(b"\xef\xbb\xbf") != -1
+
+
+def suspect_at(data, at) -> bool:
+    """Whether a C1 control, bidirectional control or zero-width character starts at one of `at`."""
+    import numpy as np
+
+    if not len(at):
+        return False
+    lead, second, third = data[at], data[at + 1], data[at + 2]
+    e2 = lead == 0xE2
+    return bool(((lead == 0xC2) & (second >= 0x80) & (second < 0xA0)).any()
+                or (e2 & (second == 0x80) & np.isin(third, SUSPECT_THIRD[0x80])).any()
+                or (e2 & (second == 0x81) & np.isin(third, SUSPECT_THIRD[0x81])).any())
 
 
 def read_header(head: bytes, resource: Resource) -> tuple[list[str] | None, list[Problem]]:
@@ -472,7 +483,10 @@ def rows_from(parsed, header: list[str], scanned: Scanned, table: Table) -> None
     for number, _, text in ragged:
         spans[number - 1] += text.count("\n")
         kept[number - 1] = False
-    if scanned.line_ends > len(spans):  # some cell spans lines (an LF ending the last line makes them equal)
+    # One LF a record (the last may lack it) and no other byte below 0x20: no cell holds a
+    # line break or a control character, and no line need be counted.
+    plain = scanned.low in (len(spans), len(spans) - 1) and not scanned.crlf
+    if not plain:
         inside = sum(pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy(zero_copy_only=False).astype(np.int64)
                      for column in data.columns)
         spans[kept] += inside
@@ -480,8 +494,7 @@ def rows_from(parsed, header: list[str], scanned: Scanned, table: Table) -> None
     table.problems += [ragged_problem(file, int(starts[number - 1]), cells, width) for number, cells, _ in ragged]
     table.lines = starts[kept]
     table.columns = {header[i]: data.column(i) for i in range(width)}
-    # a line break inside a cell is a control character too
-    table.controls, table.unicode = scanned.controls or bool(spans[kept].sum() > kept.sum()), scanned.unicode
+    table.controls, table.unicode = not plain, scanned.unicode
     blank = blank_rows(table.columns)
     if blank is not None:
         table.problems += [Problem(file, int(line), None, "has no values: remove the line (kzuz fmt does)", "blank-row")
