@@ -31,6 +31,8 @@ from .problems import Problem
 
 CHUNK = 1 << 23          # bytes scanned at a time
 MAX_HEADER = 1 << 20     # a header longer than this is not a header
+# the csv module's own limit (128 KiB) would raise on a long header name
+csv.field_size_limit(max(csv.field_size_limit(), MAX_HEADER + 1))
 MAX_COLUMNS = 1000
 BLOCK = 1 << 24        # bytes pyarrow parses at a time (a row may not be longer)
 FMT_HINT = "(kzuz fmt fixes this)"
@@ -317,6 +319,11 @@ def carriage_returns(fd: int, start: int, chunk: bytes, following: bytes, file: 
     bare = _bare_cr(chunk)
     if bare == len(chunk) - 1 and following.startswith(b"\n"):
         bare = -1  # a CRLF cut in two by the chunks
+    first = chunk.find(b"\r")
+    if bare != -1 and first != bare and not result.crlf:  # CRLF ends come first: say so too
+        result.problems.append(Problem(file, line_at(fd, start + first), None, "ends its lines with CRLF "
+                                       f"(Windows): save with LF line ends {FMT_HINT}", "crlf"))
+        result.crlf = True
     if bare != -1:
         result.problems.append(Problem(file, line_at(fd, start + bare), None, "has a carriage return (CR) that is "
                                        f"not part of a line end: lines end with LF {FMT_HINT}", "cr"))

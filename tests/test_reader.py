@@ -1,0 +1,159 @@
+"""The reader's parts on small inputs, each at its boundary: quoting byte by byte, CR and
+BOM, characters a cell may not hold found across chunk boundaries, the header, and the
+line of every row — with chunks made tiny, so that every rule meets a chunk's end."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+import pytest
+
+from scripts import package as reader
+from scripts.package import Resource, header_problems, read_header, scan, suspect_characters
+
+
+@pytest.fixture(params=[7, 1 << 23], ids=["tiny chunks", "one chunk"])
+def chunk(request, monkeypatch):
+    monkeypatch.setattr(reader, "CHUNK", request.param)
+    return request.param
+
+
+def scanned(tmp_path, raw: bytes):
+    path = tmp_path / "t.csv"
+    path.write_bytes(raw)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return scan(fd, "t.csv")
+    finally:
+        os.close(fd)
+
+
+def faults(tmp_path, raw: bytes) -> list[tuple]:
+    return [(p.line, p.code) for p in scanned(tmp_path, raw).problems]
+
+
+GOOD = [
+    b'a,b\n1,2\n',
+    b'a,b\n"1",2\n',
+    b'a,b\n"",2\n',
+    b'a,b\n"x ""y"" z",2\n',
+    b'a,b\n"""x""",2\n',
+    b'a,b\n"x,y","p\nq"\n',
+    b'a,b\n1,"2"',              # no final line end
+    b'a,b\n1,""""\n',           # a cell that is one quote
+]
+
+
+@pytest.mark.parametrize("raw", GOOD)
+def test_well_quoted_files_pass(tmp_path, chunk, raw):
+    assert faults(tmp_path, raw) == []
+    assert list(csv.reader(io.StringIO(raw.decode(), newline=""), strict=True))  # and csv agrees they are sound
+
+
+@pytest.mark.parametrize("raw, line, code", [
+    (b'a,b\n1,2\nx"y,3\n', 3, "quote"),                  # a quote inside an unquoted cell
+    (b'a,b\n1,2\nxy",3\n', 3, "quote"),                  # ... at its end
+    (b'a,b\n"x"y,3\n', 2, "quote"),                      # text after the closing quote
+    (b'a,b\n"x" ,3\n', 2, "quote"),                      # a space after it
+    (b'a,b\n1, "x"\n', 2, "quote"),                      # a space before the opening quote
+    (b'a,b\n1,2\n3,"4\n5,6\n', 3, "unclosed-quote"),     # never closed: the line where it opens
+    (b'a,b\n"1",2\n3,"4', 3, "unclosed-quote"),
+])
+def test_a_quote_out_of_place_is_found_at_its_line(tmp_path, chunk, raw, line, code):
+    assert faults(tmp_path, raw) == [(line, code)]
+    assert scanned(tmp_path, raw).fatal
+
+
+@pytest.mark.parametrize("raw, expected, fatal", [
+    (b'a,b\r\n1,2\r\n', [(1, "crlf")], False),
+    (b'a,b\n1,2\r\n3,4\r\n', [(2, "crlf")], False),
+    (b'a,b\n1,2\r3,4\n', [(2, "cr")], True),           # a lone CR: where it is
+    (b'a,b\n1,2\n3,4\r', [(3, "cr")], True),           # the last byte
+    (b'a,b\r\n1,2\r\n3\r4\r\n', [(1, "crlf"), (3, "cr")], True),
+    (b'\xef\xbb\xbfa,b\n1,2\n', [(1, "bom")], False),
+    (b'', [(None, "empty-file")], True),
+])
+def test_line_ends_and_byte_order_marks(tmp_path, chunk, raw, expected, fatal):
+    result = scanned(tmp_path, raw)
+    assert [(p.line, p.code) for p in result.problems] == expected
+    assert result.fatal == fatal
+
+
+@pytest.mark.parametrize("raw, low", [(b'a,b\n1,2\n', 2), (b'a,b\n1,2', 1), (b'a,b\n"1\n",\t2\n', 4)])
+def test_bytes_below_0x20_are_counted_for_the_rows_to_be_judged(tmp_path, chunk, raw, low):
+    assert scanned(tmp_path, raw).low == low
+
+
+@pytest.mark.parametrize("text, suspect", [
+    ("plain «Cyrillic» — текст", False),
+    ("\u0085", True), ("\u009f", True), ("\u0080", True), ("\u00a0", False), ("\u00ab", False),
+    ("\u202a", True), ("\u202e", True), ("\u2029", False), ("\u202f", False),
+    ("\u2066", True), ("\u2069", True), ("\u2065", False), ("\u206a", False),
+    ("\u200b", True), ("\u200f", True), ("\u200a", False), ("\u2010", False),
+    ("\u2060", True), ("\u2061", False), ("\ufeff", True), ("\ufefe", False),
+])
+def test_characters_a_cell_may_not_hold_are_noticed_wherever_a_chunk_ends(text, suspect):
+    raw = ("x" * 5 + text + "y").encode()
+    for cut in range(len(raw) + 1):  # the chunk may end anywhere, inside the character too
+        noticed = suspect_characters(raw[:cut], raw[cut:cut + 2]) or suspect_characters(raw[cut:], b"")
+        assert noticed == suspect, cut
+
+
+def resource(*names: str) -> Resource:
+    return Resource("t", "t.csv", [{"name": n, "type": "string"} for n in names], [], [], [""], {})
+
+
+@pytest.mark.parametrize("head, names, header, codes", [
+    (b"a,b\n", ("a", "b"), ["a", "b"], []),
+    (b"b,a\n", ("a", "b"), ["b", "a"], ["incorrect-label", "incorrect-label"]),  # read by name, reported
+    (b"a,b,c\n", ("a", "b"), None, ["extra-label"]),
+    (b"a\n", ("a", "b"), None, ["missing-label"]),
+    (b"a,a\n", ("a", "b"), None, ["duplicate-label", "missing-label"]),
+    (b"a,\n", ("a", "b"), None, ["blank-label", "missing-label"]),
+    (b"a;b\n", ("a", "b"), None, ["delimiter"]),
+    (b"a\tb\n", ("a", "b"), None, ["delimiter"]),
+    (b"\n", ("a", "b"), None, ["blank-header"]),
+    (b"a,b\r\n", ("a", "b"), ["a", "b"], []),                 # CRLF is reported by scan, not here
+    (b"\xff,b\n", ("a", "b"), None, ["encoding"]),
+])
+def test_the_header_is_read_by_name(head, names, header, codes):
+    found, problems = read_header(head, resource(*names))
+    assert found == header
+    assert [p.code for p in problems] == codes
+
+
+def test_a_header_of_many_columns_is_refused_in_one_message():
+    found, problems = read_header(",".join(f"c{n}" for n in range(reader.MAX_COLUMNS + 1)).encode() + b"\n",
+                                  resource("a", "b"))
+    assert found is None and [p.code for p in problems] == ["header-too-wide"]
+    found, _ = read_header(",".join(f"c{n}" for n in range(reader.MAX_COLUMNS)).encode() + b"\n", resource("a", "b"))
+    assert found is None  # a thousand columns is read, and each unknown one named
+
+
+def test_a_first_line_longer_than_a_header_can_be_is_refused():
+    found, problems = read_header(b"a" * (reader.MAX_HEADER + 1), resource("a"))
+    assert found is None and [p.code for p in problems] == ["header-too-long"]
+    found, problems = read_header(b"a" * reader.MAX_HEADER, resource("a" * reader.MAX_HEADER))
+    assert (found, problems) == (["a" * reader.MAX_HEADER], [])  # as long as a header can be: read
+
+
+def test_a_header_problem_names_the_column_and_the_columns_wanted():
+    assert [f"{p.location()}: {p.message}" for p in header_problems(["a", "x"], ["a", "b"], "t.csv")] == [
+        "t.csv:1: x: column 'x' is not in the schema: the columns are a, b",
+        "t.csv:1: b: column 'b' is missing from the header: the columns are a, b"]
+    assert header_problems([" a", "b"], ["a", "b"], "t.csv")[0].message == (
+        "column ' a' is not in the schema (did you mean 'a'?): the columns are a, b")
+
+
+def test_every_row_has_the_line_it_starts_on(tmp_path, chunk):
+    from scripts.package import Package, read_table
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_bytes(b'a,b\n1,2\n"3\nthree",4\n5\n6,7\n,\n8,"9\n\nnine"\n10,11')
+    table = read_table(Package(tmp_path, {}), Resource("t", "data/t.csv", [{"name": "a", "type": "string"},
+                                                                           {"name": "b", "type": "string"}],
+                                                          [], [], [""], {}))
+    assert table.lines.tolist() == [2, 3, 6, 8, 11]  # the ragged row (5) and the blank one (7) left out
+    assert [(p.line, p.code) for p in table.problems] == [(5, "missing-cell"), (7, "blank-row")]
+    assert table.columns["a"].to_pylist() == ["1", "3\nthree", "6", "8", "10"]
