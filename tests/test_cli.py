@@ -3,6 +3,7 @@ and bad input of every kind reported in plain words, with its line, never as a t
 import codecs
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -389,3 +390,32 @@ def test_every_renderer_escapes_what_a_terminal_or_a_log_would_act_on():
     annotation = render.github([problem])
     assert annotation.count("\n") == 1 and not any(c in annotation for c in acted_on)
     assert annotation.startswith("::error file=data/regions.csv,line=2,title=country::'\\x1b[2J\\u202eevil%0A::error::")
+
+
+def test_the_text_shows_the_first_50_problems_of_a_file_and_counts_the_rest(package, capsys):
+    path = package / "data" / "regions.csv"
+    rows = read_rows(path)
+    at = [rows[0].index("name_en"), rows[0].index("name_ru")]
+    write_rows(path, [rows[0]] + [[f"{c} " if n in at else c for n, c in enumerate(row)] for row in rows[1:]])
+    every = 2 * (len(rows) - 1)  # two padded names a row
+    assert every > 50
+    code, lines, _ = validate(capsys, package)
+    problems = [line for line in lines if re.match(r"data/regions\.csv:\d+: ", line)]
+    assert code == 1 and len(problems) == 50
+    assert f"data/regions.csv: and {every - 50} more problems in this file (--format json lists them all)" in lines
+    code, lines, _ = validate(capsys, package, "--format", "json")
+    assert len([p for p in json.loads("\n".join(lines))["problems"] if p["file"] == "data/regions.csv"]) == every
+
+
+def test_every_problem_of_a_large_package_with_one_row_in_a_hundred_broken_is_found(package, capsys):
+    """The benchmark's broken package, at 20,000 rows: each broken row is reported, and
+    nothing else."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from validate_speed import grow
+
+    grow(package, 20_000, broken=True)
+    code, lines, _ = validate(capsys, package, "--format", "json")
+    found = json.loads("\n".join(lines))["problems"]
+    broken_lines = {p["line"] for p in found if p["file"] == "data/indicators.csv"}
+    assert code == 1 and broken_lines == set(range(52, 20_002, 100))  # rows 50, 150, … are lines 52, 152, …
+    assert {p["file"] for p in found} == {"data/indicators.csv"}
