@@ -100,7 +100,7 @@ def check(package: dict, frames: dict[str, pd.DataFrame], paths: dict[str, str],
     for name, data in frames.items():
         table = checked[name]
         try:
-            table.schema.validate(data, lazy=True)
+            table.schema.validate(data, lazy=True, inplace=True)
         except pa.errors.SchemaErrors as failed:
             own = [p for p in reported if p.file == paths[name]]
             problems += [Problem(paths[name], *found) for found in failures(failed.failure_cases, table, data, own)]

@@ -200,25 +200,33 @@ def ends(text, present) -> tuple[np.ndarray, np.ndarray]:
 def chunk_ends(chunk) -> tuple[np.ndarray, np.ndarray]:
     """White space at either end and a formula's first character, read from the bytes at
     each end of each cell: every white-space character Python's str.strip removes is one
-    of a few UTF-8 sequences, so the test is exact and never decodes a cell."""
+    of a few UTF-8 sequences, so the test is exact and never decodes a cell. The bytes
+    after a first byte, or before a last one, are read only where they could complete one."""
     padded, formula = np.zeros(len(chunk), bool), np.zeros(len(chunk), bool)
     if not len(chunk) or chunk.buffers()[2] is None or not chunk.buffers()[2].size:
         return padded, formula  # no cell holds anything
     offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + len(chunk) + 1].astype(np.int64)
     data = np.frombuffer(chunk.buffers()[2], np.uint8)
-    filled = offsets[1:] > offsets[:-1]
     first, end = offsets[:-1], offsets[1:]
+    filled = end > first
 
-    def byte(at):  # the byte at each position, 0 where the cell has none there
-        inside = filled & (at >= first) & (at < end)
+    def byte(at, rows=slice(None)):  # the byte at each position, 0 where the cell has none there
+        inside = filled[rows] & (at >= first[rows]) & (at < end[rows])
         return np.where(inside, data[np.clip(at, 0, len(data) - 1)], 0)
 
-    a, b, c = (byte(first + k) for k in range(3))
-    x, y, z = (byte(end - 3 + k) for k in range(3))  # the last three bytes, in order
-    padded = filled & (ASCII_WHITE[a] | two_byte_white(a, b) | three_byte_white(a, b, c)
-                       | ASCII_WHITE[z] | two_byte_white(y, z) | three_byte_white(x, y, z))
-    formula = filled & FORMULA_BYTES[a]
-    return padded, formula
+    a, z = byte(first), byte(end - 1)
+    padded = ASCII_WHITE[a] | ASCII_WHITE[z]
+    rows = np.flatnonzero(WHITE_LEAD[a])
+    if len(rows):
+        start = first[rows]
+        padded[rows] |= (two_byte_white(a[rows], byte(start + 1, rows))
+                         | three_byte_white(a[rows], byte(start + 1, rows), byte(start + 2, rows)))
+    rows = np.flatnonzero(WHITE_LAST[z])
+    if len(rows):
+        last = end[rows] - 1
+        x, y = byte(last - 2, rows), byte(last - 1, rows)
+        padded[rows] |= two_byte_white(y, z[rows]) | three_byte_white(x, y, z[rows])
+    return padded, filled & FORMULA_BYTES[a]
 
 
 # UTF-8 of the white space str.strip removes: ASCII (with the separators 1C-1F), U+0085 and
@@ -235,6 +243,8 @@ def byte_set(values) -> np.ndarray:
 ASCII_WHITE = byte_set(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
 E2_80_WHITE = byte_set([*range(0x80, 0x8B), 0xA8, 0xA9, 0xAF])
 FORMULA_BYTES = byte_set("".join(FORMULA).encode())
+WHITE_LEAD = byte_set([0xC2, 0xE1, 0xE2, 0xE3])              # the first byte of one of them
+WHITE_LAST = byte_set([0x85, 0xA0, *range(0x80, 0x8B), 0xA8, 0xA9, 0xAF, 0x9F])  # its last byte
 
 
 def two_byte_white(a, b) -> np.ndarray:

@@ -29,12 +29,12 @@ from . import descriptor as descriptors
 from .descriptor import DESCRIPTOR
 from .problems import Problem
 
-CHUNK = 1 << 23          # bytes scanned at a time
+CHUNK = 1 << 22          # bytes scanned at a time
 MAX_HEADER = 1 << 20     # a header longer than this is not a header
 # the csv module's own limit (128 KiB) would raise on a long header name
 csv.field_size_limit(max(csv.field_size_limit(), MAX_HEADER + 1))
 MAX_COLUMNS = 1000
-BLOCK = 1 << 24        # bytes pyarrow parses at a time (a row may not be longer)
+BLOCK = 1 << 22        # bytes pyarrow parses at a time (a row may not be longer)
 FMT_HINT = "(kzuz fmt fixes this)"
 
 
@@ -385,7 +385,7 @@ def suspect_characters(chunk: bytes, following: bytes) -> bool:
     edge = np.frombuffer(chunk[-2:] + following + b"\0\0", np.uint8)  # the last two bytes, whole
     if suspect_at(edge, np.arange(min(2, len(chunk)))):
         return True
-    return bool((data == 0xEF).any()) and (chunk + following).find(b"\xef\xbb\xbf") != -1
+    return b"\xef" in chunk and (chunk + following).find(b"\xef\xbb\xbf") != -1  # memchr, then the rare search
 
 
 def suspect_at(data, at) -> bool:

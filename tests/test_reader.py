@@ -7,6 +7,7 @@ import csv
 import io
 import os
 
+import numpy as np
 import pytest
 
 from scripts import package as reader
@@ -157,3 +158,20 @@ def test_every_row_has_the_line_it_starts_on(tmp_path, chunk):
     assert table.lines.tolist() == [2, 3, 6, 8, 11]  # the ragged row (5) and the blank one (7) left out
     assert [(p.line, p.code) for p in table.problems] == [(5, "missing-cell"), (7, "blank-row")]
     assert table.columns["a"].to_pylist() == ["1", "3\nthree", "6", "8", "10"]
+
+
+def test_white_space_at_either_end_is_what_str_strip_removes_for_every_character():
+    """The byte-level test (constraints.chunk_ends) against Python's own, for every code
+    point: alone, at the start, at the end, and in the middle (where it is allowed)."""
+    import pyarrow as pa
+
+    from scripts.constraints import ends
+
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for cells in ([c for c in characters], [c + "x" for c in characters], ["x" + c for c in characters],
+                  ["x" + c + "x" for c in characters], ["ая" + c + "я" for c in characters]):
+        column = pa.chunked_array([pa.array(cells[:500_000]), pa.array(cells[500_000:])])
+        padded, _ = ends(column, np.ones(len(cells), bool))
+        expected = np.array([cell != cell.strip() for cell in cells])
+        wrong = np.flatnonzero(padded != expected)
+        assert not len(wrong), [f"U+{ord(characters[i]):04X}" for i in wrong[:10]]
