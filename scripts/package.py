@@ -555,26 +555,34 @@ def ragged_problem(file: str, line: int, cells: int, width: int) -> Problem:
 
 def arrow_problem(error: Exception, fd: int, file: str) -> Problem:
     """What pyarrow refused, in words, with the line where that can be found."""
-    import codecs
-
     if "UTF8" in str(error) or "UTF-8" in str(error):
-        decoder, offset, line = codecs.getincrementaldecoder("utf-8")(), 0, 1
-        while True:
-            chunk = os.pread(fd, CHUNK, offset)
-            try:
-                decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as bad:
-                at = max(0, bad.start)
-                byte = chunk[at] if at < len(chunk) else 0
-                line += chunk.count(b"\n", 0, at)
-                return Problem(file, line, None, f"is not UTF-8 (byte 0x{byte:02X} cannot be read): save the file "
-                               "as UTF-8", "encoding")
-            if not chunk:
-                break
-            line += chunk.count(b"\n")
-            offset += len(chunk)
-        return Problem(file, None, None, "is not UTF-8: save the file as UTF-8", "encoding")
+        found = first_non_utf8(fd)
+        if found is None:
+            return Problem(file, None, None, "is not UTF-8: save the file as UTF-8", "encoding")
+        line, byte = found
+        return Problem(file, line, None, f"is not UTF-8 (byte 0x{byte:02X} cannot be read): save the file as UTF-8",
+                       "encoding")
     if "straddling" in str(error) or "block" in str(error):
         return Problem(file, None, None, f"has a row over {BLOCK:,} bytes long: no row of a table needs that",
                        "row-too-long")
     return Problem(file, None, None, f"cannot be read as CSV: {str(error).splitlines()[0][:200]}", "csv")
+
+
+def first_non_utf8(fd: int) -> tuple[int, int] | None:
+    """(line, byte) of the first byte that is not UTF-8, chunk by chunk; a character cut
+    by a chunk's end is carried into the next chunk and read whole."""
+    offset, line, carried = 0, 1, b""
+    while True:
+        chunk = os.pread(fd, CHUNK, offset)
+        data = carried + chunk
+        try:
+            data.decode("utf-8")
+            carried = b""
+        except UnicodeDecodeError as bad:
+            if not (chunk and bad.reason == "unexpected end of data"):
+                return line + data.count(b"\n", 0, bad.start), data[bad.start]
+            data, carried = data[:bad.start], data[bad.start:]  # the cut character: no LF in it
+        if not chunk:
+            return None
+        line += data.count(b"\n")
+        offset += len(chunk)

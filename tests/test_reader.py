@@ -175,3 +175,80 @@ def test_white_space_at_either_end_is_what_str_strip_removes_for_every_character
         expected = np.array([cell != cell.strip() for cell in cells])
         wrong = np.flatnonzero(padded != expected)
         assert not len(wrong), [f"U+{ord(characters[i]):04X}" for i in wrong[:10]]
+
+
+def shown(problem) -> str:
+    return f"{problem.location()}: {problem.message}"
+
+
+CR_CASES = [
+    (b'a,b\r\n1,2\r\n', [(1, "crlf")]),
+    (b'a,b\n1,2\r\n3,4\r\n', [(2, "crlf")]),
+    (b'a,b\n1,2\r3,4\n', [(2, "cr")]),
+    (b'a,b\n1,2\r\r\n3,4\n', [(2, "cr")]),             # CR CR LF: the first CR is alone
+    (b'a,b\n1,x\ry\n\n', [(2, "cr")]),                  # a lone CR with an LF two bytes on
+    (b'a,b\r\n1,2\r\n3\r4\r\n', [(1, "crlf"), (3, "cr")]),
+]
+
+
+@pytest.mark.parametrize("raw, expected", CR_CASES)
+def test_line_ends_are_judged_alike_wherever_the_chunks_end(tmp_path, monkeypatch, raw, expected):
+    for size in range(1, len(raw) + 2):
+        monkeypatch.setattr(reader, "CHUNK", size)
+        assert [(p.line, p.code) for p in scanned(tmp_path, raw).problems] == expected, size
+
+
+def test_line_end_problems_say_what_to_do(tmp_path):
+    assert [shown(p) for p in scanned(tmp_path, b'a,b\r\n1,2\r\n3\r4\r\n').problems] == [
+        "t.csv:1: ends its lines with CRLF (Windows): save with LF line ends (kzuz fmt fixes this)",
+        "t.csv:3: has a carriage return (CR) that is not part of a line end: lines end with LF (kzuz fmt fixes this)"]
+
+
+def test_a_problem_after_blank_first_lines_counts_them(tmp_path, chunk):
+    assert faults(tmp_path, b'\n\nx"y,1\n') == [(3, "quote")]
+
+
+def read(tmp_path, raw: bytes, missing=("",)):
+    from scripts.package import Package, read_table
+
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "t.csv").write_bytes(raw)
+    return read_table(Package(tmp_path, {}), Resource("t", "data/t.csv", [{"name": "a", "type": "string"},
+                                                                         {"name": "b", "type": "string"}],
+                                                      [], [], list(missing), {}))
+
+
+@pytest.mark.parametrize("raw, line, byte", [
+    (b'a,b\n1,2\n3,\xff\n', 3, 0xFF),
+    (b'a,b\n\xd0\xb0\xd0\xb0\xd0\xb0,\xe2\x80\x94\n5,\xc3(\n', 3, 0xC3),  # valid characters cut by chunks first
+    (b'a,b\n1,2\n\n3,\xe2\x80', 4, 0xE2),                                  # cut by the end of the file
+    (b'a,b\n1,\xed\xa0\x80\n', 2, 0xED),                                   # a surrogate is not UTF-8
+])
+def test_a_row_that_is_not_utf8_is_found_at_its_line(tmp_path, monkeypatch, raw, line, byte):
+    for size in (1, 2, 3, 5, 7, 1 << 23):
+        monkeypatch.setattr(reader, "CHUNK", size)
+        assert [shown(p) for p in read(tmp_path, raw).problems] == [
+            f"data/t.csv:{line}: is not UTF-8 (byte 0x{byte:02X} cannot be read): save the file as UTF-8"], size
+
+
+def test_a_row_longer_than_a_block_is_refused_in_one_message(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "BLOCK", 1024)
+    assert [shown(p) for p in read(tmp_path, b'a,b\n1,2\n3,' + b'x' * 2048 + b'\n').problems] == [
+        "data/t.csv: has a row over 1,024 bytes long: no row of a table needs that"]
+    assert read(tmp_path, b'a,b\n1,2\n3,' + b'x' * 900 + b'\n').columns["b"].to_pylist() == ["2", "x" * 900]
+
+
+def test_only_the_schemas_missing_values_read_as_missing(tmp_path):
+    raw = b'a,b\nNA,null\nNaN,\n-,N/A\n'
+    assert read(tmp_path, raw).columns["a"].to_pylist() == ["NA", "NaN", "-"]
+    assert read(tmp_path, raw).columns["b"].to_pylist() == ["null", None, "N/A"]
+    assert read(tmp_path, raw, missing=["-"]).columns["a"].to_pylist() == ["NA", "NaN", None]
+    assert read(tmp_path, raw, missing=["-"]).columns["b"].to_pylist() == ["null", "", "N/A"]
+
+
+@pytest.mark.parametrize("raw, cells", [(b'a,b\n1\n', 1), (b'a,b\n1,2,3\n', 3), (b'a,b\n1,2,3,4\n', 4)])
+def test_a_row_of_the_wrong_width_says_how_many_cells_it_has(tmp_path, raw, cells):
+    fix = ("add the missing commas (and quote any cell that contains a comma)" if cells < 2
+           else "quote any cell that contains a comma")
+    assert [shown(p) for p in read(tmp_path, raw).problems] == [
+        f"data/t.csv:2: has {cells} cell{'s' * (cells != 1)} where the header has 2: {fix}"]
