@@ -14,6 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
+import frictionless  # noqa: F401  imported once here, the standard check runs in place, not in a process per test
 import pytest
 
 from scripts.validate import validate
