@@ -23,7 +23,7 @@ import pandera.pandas as pa
 from . import (connections, cross_table, events, indicator_definitions, indicators, projects, regional_memoranda,
                regions, sources, treaties, visits)
 from .common import common_rules
-from .rules import Rule
+from .rules import LacksColumn, Rule
 
 TABLE_RULES = {
     "sources": sources.rules,
@@ -104,8 +104,8 @@ def check(package: dict, frames: dict[str, pd.DataFrame], paths: dict[str, str],
         except pa.errors.SchemaErrors as failed:
             own = [p for p in reported if p.file == paths[name]]
             problems += [Problem(paths[name], *found) for found in failures(failed.failure_cases, table, data, own)]
-        except KeyError as missing:
-            problems.append(rules_cannot_run(missing, name))
+        except LacksColumn as lacking:
+            problems.append(rules_cannot_run(KeyError(lacking.column), name))
     return problems
 
 

@@ -18,6 +18,15 @@ PRECISIONS = ("day", "month", "year")
 EARLIEST_YEAR = 1991
 
 
+class LacksColumn(pa.errors.SchemaDefinitionError):
+    """A rule read a column its table does not have. (pandera passes a
+    SchemaDefinitionError on; any other error in a check it would report as a failure.)"""
+
+    def __init__(self, column: str):
+        super().__init__(column)
+        self.column = column
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -39,7 +48,12 @@ class Rule:
         return self.details is not None
 
     def check(self) -> pa.Check:
-        return pa.Check(self.passes, name=self.name, error=self.name)
+        def passes(df):
+            try:
+                return self.passes(df)
+            except KeyError as missing:  # a column the table lacks: an edited descriptor
+                raise LacksColumn(missing.args[0] if missing.args else "") from None
+        return pa.Check(passes, name=self.name, error=self.name)
 
     def reads_columns(self) -> tuple[str, ...]:
         return ((self.column,) if self.column else ()) + self.reads

@@ -280,6 +280,16 @@ def descriptor_names_a_missing_file(package):
     edit_descriptor(package, lambda d: resource(d, "sources").update(path="data/source.csv"))
 
 
+
+@case("datapackage.json: resource 'visits' lacks 'host_country', which the semantic rules (schemas/) read: restore "
+      "it, or change the rules with it")
+def descriptor_and_file_lack_a_column_the_rules_read(package):
+    edit_descriptor(package, lambda d: resource(d, "visits")["schema"].update(
+        fields=[f for f in resource(d, "visits")["schema"]["fields"] if f["name"] != "host_country"]))
+    rows = read_rows(package / "data" / "visits.csv")
+    at = rows[0].index("host_country")
+    write_rows(package / "data" / "visits.csv", [row[:at] + row[at + 1:] for row in rows])
+
 # The corpus -----------------------------------------------------------------------------
 
 @pytest.fixture(autouse=True)

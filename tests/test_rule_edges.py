@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import schemas
 from schemas import cross_table, indicators, projects, regional_memoranda, regions, visits
 from schemas.common import common_rules, precision_column
 from schemas.rules import (Rule, agrees_within, codes_known, country_list, id_starts_with_date, lookup, not_before,
@@ -322,3 +323,254 @@ def test_a_field_or_resource_the_rules_read_must_be_there():
     with pytest.raises(KeyError):
         resource_schema({"resources": [{"name": "r", "schema": schema}]}, "s")
     assert resource_schema({"resources": [{"name": "r", "schema": schema}]}, "r") is schema
+
+
+# Each table's rules, as the package builds them ------------------------------------------
+
+def table_frame(table: str, **cells) -> pd.DataFrame:
+    """A frame of `table` with every field of its Table Schema, empty unless given."""
+    rows = len(next(iter(cells.values())))
+    kinds = {f["name"]: f["type"] for f in resource_schema(DESCRIPTOR, table)["fields"]}
+    assert set(cells) <= set(kinds), set(cells) - set(kinds)
+    data = {}
+    for name, kind in kinds.items():
+        values = pd.Series(cells.get(name, [None] * rows), dtype=object)
+        data[name] = (pd.to_datetime(values).astype("datetime64[s]") if kind == "date"
+                      else values.astype(float) if kind in ("number", "integer") else values.astype("str"))
+    return pd.DataFrame(data).set_axis(pd.Index(range(2, rows + 2), name="line"))
+
+
+VISIT = "2022-12-22-state-visit"
+COMPANIONS = {
+    "visits": lambda: table_frame("visits", visit_id=[VISIT], start_date=["2022-12-22"], end_date=["2022-12-23"]),
+    "indicator_definitions": lambda: table_frame("indicator_definitions", indicator=["flights"], unit=["count"]),
+    "sources": lambda: table_frame("sources", source_id=["s"], published_date=["2025-11-10"]),
+    "regions": lambda: table_frame("regions", region_code=["KZ-10", "UZ-TK"]),
+}
+TOPICS = enum(resource_schema(DESCRIPTOR, "treaties"), "topic")
+FUTURE = "2025-11-23 is after today (2025-11-22): "
+HAPPENED = FUTURE + "only what has already happened belongs here"
+STAGES = enum(resource_schema(DESCRIPTOR, "projects"), "status")
+DAY2 = dict(date_precision=["day", "day"])
+
+# (table, rule, cells of two or more rows, the lines it fails on, the column it blames, what it says of the first)
+CASES = [
+    ("sources", "language_known", dict(language=["ru", "xx"]), [3], "language",
+     "'xx' is not an ISO 639-1 language code (e.g. ru, en, uz)"),
+    ("sources", "published_date_not_in_future", dict(published_date=["2025-11-22", "2025-11-23"]), [3],
+     "published_date", HAPPENED),
+    ("sources", "published_date_month_on_first", dict(published_date=["2025-11-01", "2025-11-02"],
+                                                      published_date_precision=["month", "month"]), [3],
+     "published_date", "2025-11-02 has month precision but is not the 1st of the month: store a month as YYYY-MM-01"),
+    ("sources", "source_in_descriptor", dict(title_en=[DESCRIPTOR["sources"][0]["title"], "Unknown"]), [3],
+     "title_en", "'Unknown' is missing from the sources of datapackage.json: add {\"title\": \"Unknown\"} there"),
+    ("visits", "end_date_not_before_start_date", dict(start_date=["2022-12-22"] * 2,
+                                                      end_date=["2022-12-22", "2022-12-21"]), [3], "end_date",
+     "2022-12-21 is before start_date 2022-12-22"),
+    ("visits", "visit_id_starts_with_date", dict(visit_id=["2022-12-22-a", "2022-12-23-b"],
+                                                 start_date=["2022-12-22"] * 2, **DAY2), [3], "visit_id",
+     "must start with its start_date at its precision (2022-12-22, day), e.g. '2022-12-22-…'"),
+    ("visits", "start_date_not_in_future", dict(start_date=["2025-11-22", "2025-11-23"], status=["held", "held"]),
+     [3], "start_date", FUTURE + "a held visit has already happened: one known only from a preview is `planned`"),
+    ("visits", "end_date_not_in_future", dict(end_date=["2025-11-23", "2025-11-23"], status=["planned", "held"]),
+     [3], "end_date", FUTURE + "a held visit has already happened: one known only from a preview is `planned`"),
+    ("visits", "visitor_country_known", dict(visitor_country=["KZ", "XX"]), [3], "visitor_country",
+     "'XX' is not an ISO 3166-1 alpha-2 country code"),
+    ("visits", "host_country_known", dict(host_country=["UZ", "XX"]), [3], "host_country",
+     "'XX' is not an ISO 3166-1 alpha-2 country code"),
+    ("visits", "host_differs_from_visitor", dict(visitor_country=["KZ", "UZ"], host_country=["UZ", "UZ"]), [3],
+     "host_country", "is the visitor's country too (UZ)"),
+    ("visits", "start_date_not_before_1991", dict(start_date=["1991-01-01", "1990-12-31"]), [3], "start_date",
+     "1990-12-31 is before 1991: correct it, or explain it in notes, naming the year"),
+    ("visits", "date_precision_with_end_date", dict(end_date=["2022-12-22"] * 2, date_precision=["day", None]),
+     [3], "date_precision", "is empty, but end_date is given: say how precise it is (day, month or year)"),
+    ("treaties", "parties_include_kz_and_uz", dict(parties=["KZ;UZ", "KZ"]), [3], "parties",
+     "'KZ' must include both KZ and UZ"),
+    ("treaties", "parties_sorted", dict(parties=["KZ;UZ", "UZ;KZ"]), [3], "parties",
+     "'UZ;KZ' must be sorted alphabetically, each code once"),
+    ("treaties", "parties_known", dict(parties=["KZ;UZ", "KZ;UZ;XX"]), [3], "parties",
+     "'XX' is not an ISO 3166-1 alpha-2 country code"),
+    ("treaties", "treaty_id_starts_with_date", dict(treaty_id=["2022-12-22-a", "2022-12-a"],
+                                                   signed_date=["2022-12-22"] * 2, signed_date_precision=["day"] * 2),
+     [3], "treaty_id", "must start with its signed_date at its precision (2022-12-22, day), e.g. '2022-12-22-…'"),
+    ("treaties", "signed_date_not_in_future", dict(signed_date=["2025-11-22", "2025-11-23"]), [3], "signed_date",
+     HAPPENED),
+    ("treaties", "signed_date_year_on_first", dict(signed_date=["2022-01-01", "2022-02-01"],
+                                                  signed_date_precision=["year"] * 2), [3], "signed_date",
+     "2022-02-01 has year precision but is not 1 January: store a year as YYYY-01-01"),
+    ("treaties", "signed_date_within_visit", dict(visit_id=[VISIT] * 2, signed_date=["2022-12-22", "2022-12-24"],
+                                                 signed_date_precision=["day"] * 2), [3], "signed_date",
+     f"2022-12-24 (day) is outside visit {VISIT}, 2022-12-22 to 2022-12-23: correct the date or the visit_id"),
+    ("regional_memoranda", "topics_known", dict(topics=[TOPICS[0], f"{TOPICS[0]};nothing"]), [3], "topics",
+     f"'nothing' is not a topic of treaties.topic ({', '.join(TOPICS)})"),
+    ("regional_memoranda", "topics_once", dict(topics=[TOPICS[0], f"{TOPICS[0]};{TOPICS[0]}"]), [3], "topics",
+     f"'{TOPICS[0]};{TOPICS[0]}' names a topic twice"),
+    ("regional_memoranda", "memorandum_id_starts_with_date", dict(
+        memorandum_id=["2022-12-a", "2023-12-b"], signed_date=["2022-12-01"] * 2, signed_date_precision=["month"] * 2),
+     [3], "memorandum_id", "must start with its signed_date at its precision (2022-12-01, month), e.g. '2022-12-…'"),
+    ("regional_memoranda", "signed_date_not_in_future", dict(signed_date=["2025-11-22", "2025-11-23"]), [3],
+     "signed_date", HAPPENED),
+    ("regional_memoranda", "signed_date_within_visit", dict(
+        visit_id=[VISIT] * 2, signed_date=["2022-12-01", "2022-11-01"], signed_date_precision=["month"] * 2),
+     [3], "signed_date",
+     f"2022-11-01 (month) is outside visit {VISIT}, 2022-12-22 to 2022-12-23: correct the date or the visit_id"),
+    *[("regional_memoranda", f"{column}_agrees_within_memorandum_id", dict(memorandum_id=["m", "m", "n", "n"],
+                                                                          **{column: values}),
+       lines, column, "differs between rows of memorandum m: they describe one document")
+      for column, values, lines in [
+          ("signed_date", ["2022-12-01", "2022-12-02", "2022-12-01", None], [2, 3]),
+          ("signed_date_precision", ["day", "month", "day", None], [2, 3]),
+          ("title_en", ["A", "B", "A", None], [2, 3]),
+          ("doc_type", ["a", "b", "a", None], [2, 3]),
+          ("topics", ["a", "b", "a", None], [2, 3]),
+          ("visit_id", ["v", "w", "v", None], [2, 3, 4, 5])]],  # visit_id is optional: an empty one differs
+    ("indicators", "period_end_not_before_period_start", dict(period_start=["2022-01-01"] * 2,
+                                                              period_end=["2022-01-01", "2021-12-31"]), [3],
+     "period_end", "2021-12-31 is before period_start 2022-01-01"),
+    ("indicators", "period_end_not_in_future", dict(period_end=["2025-11-23"] * 2, status=["target", "actual"]),
+     [3], "period_end", FUTURE + "status actual is for what has happened: a value ahead is a target, forecast, "
+                                 "estimate or potential"),
+    ("indicators", "percent_in_range", dict(value=[100, 100.5], unit=["percent"] * 2), [3], "value",
+     "100.5 percent is outside -100 to 100"),
+    ("indicators", "amount_not_negative", dict(value=[0, -1], unit=["usd"] * 2), [3], "value",
+     "-1 usd is negative: only a percentage change can be"),
+    ("indicators", "usd_whole_dollars", dict(value=[5, 5.5], unit=["usd"] * 2), [3], "value",
+     "5.5 usd is not a whole number of dollars: write the amount in whole US dollars (8000000000 for 8 billion)"),
+    ("indicators", "unit_matches_definition", dict(indicator=["flights"] * 2, unit=["count", "usd"]), [3], "unit",
+     "'usd' differs from the unit of flights in indicator_definitions.csv (count)"),
+    ("indicators", "period_end_at_publication", dict(source_id=["s"] * 2, period_end=["2025-11-30", "2025-11-10"],
+                                                     period_end_basis=["publication"] * 2), [3], "period_end",
+     "2025-11-10 is not the last day of the month s was published in (2025-11-30), as period_end_basis "
+     "publication says"),
+    ("projects", "countries_include_kz_and_uz", dict(countries=["KZ;UZ", "UZ"]), [3], "countries",
+     "'UZ' must include both KZ and UZ"),
+    ("projects", "status_date_not_in_future", dict(status_date=["2025-11-22", "2025-11-23"]), [3], "status_date",
+     HAPPENED),
+    ("projects", "status_date_in_stage_order", dict(project_id=["p", "p"], status=STAGES[:2],
+                                                    status_date=["2022-12-22", "2022-12-21"]), [3], "status_date",
+     f"2022-12-21 ({STAGES[1]}) is before an earlier stage of project p: correct the date or the status"),
+    ("projects", "status_date_within_visit", dict(visit_id=[VISIT] * 2, status_date=["2022-01-01", "2021-01-01"],
+                                                  status_date_precision=["year"] * 2), [3], "status_date",
+     f"2021-01-01 (year) is outside visit {VISIT}, 2022-12-22 to 2022-12-23: correct the date or the visit_id"),
+    ("projects", "region_codes_known", dict(region_codes=["KZ-10;UZ-TK", "KZ-99"]), [3], "region_codes",
+     "'KZ-99' is not a region_code in data/regions.csv"),
+    *[("projects", f"{column}_agrees_within_project_id", dict(project_id=["p", "p", "q", "q"],
+                                                              **{column: ["A", "B", "A", None]}),
+       [2, 3], column, "differs between rows of project p: they describe one project")
+      for column in projects.PROJECT_COLUMNS],
+    ("connections", "status_date_not_in_future", dict(status_date=["2025-11-22", "2025-11-23"]), [3],
+     "status_date", FUTURE + "a status is what had happened by its date: a plan is `planned`"),
+    ("connections", "to_place_with_to_region", dict(to_place=["Tashkent", None, None], to_region=["UZ-TK"] * 2 + [None]),
+     [3], "to_place", "is empty, but to_region is given: name the place"),
+    ("events", "countries_sorted", dict(countries=["KZ;UZ", "UZ;KZ"]), [3], "countries",
+     "'UZ;KZ' must be sorted alphabetically, each code once"),
+    ("events", "event_id_starts_with_date", dict(event_id=["2022-a", "2021-b"], date=["2022-01-01"] * 2,
+                                                 date_precision=["year"] * 2), [3], "event_id",
+     "must start with its date at its precision (2022-01-01, year), e.g. '2022-…'"),
+    ("events", "date_not_in_future", dict(date=["2025-11-22", "2025-11-23"]), [3], "date", HAPPENED),
+    ("events", "date_within_visit", dict(visit_id=[VISIT] * 2, date=["2022-12-23", "2022-12-24"], **DAY2), [3],
+     "date", f"2022-12-24 (day) is outside visit {VISIT}, 2022-12-22 to 2022-12-23: correct the date or the visit_id"),
+]
+
+
+@pytest.mark.parametrize("table, name, cells, lines, column, says", CASES, ids=[f"{c[0]}.{c[1]}" for c in CASES])
+def test_each_rule_of_each_table(table, name, cells, lines, column, says):
+    frames = {table: table_frame(table, **cells), **{n: make() for n, make in COMPANIONS.items() if n != table}}
+    rule = by_name(schemas.build(DESCRIPTOR, frames, TODAY)[table].rules, name)
+    assert rule.column == column
+    assert failing(rule, frames[table]) == lines
+    assert message(rule, frames[table], lines[0]) == says
+
+
+def test_every_source_is_cited_by_a_table_that_cites_sources():
+    citing = [r["name"] for r in DESCRIPTOR["resources"]
+              if r["name"] != "sources" and "source_id" in [f["name"] for f in r["schema"]["fields"]]]
+    assert {"visits", "treaties", "indicators", "projects", "connections", "events"} <= set(citing)
+    frames = {"sources": table_frame("sources", source_id=["s", "t"])}
+    frames.update({n: table_frame(n, source_id=["s"]) for n in citing})
+    rule = by_name(schemas.build(DESCRIPTOR, frames, TODAY)["sources"].rules, "source_is_cited")
+    assert failing(rule, frames["sources"]) == [3]
+    assert message(rule, frames["sources"], 3) == "t is cited by no row: cite it or remove it"
+    del frames[citing[-1]]  # a table that could not be read: who cites what is unknown
+    assert "source_is_cited" not in [r.name for r in schemas.build(DESCRIPTOR, frames, TODAY)["sources"].rules]
+
+
+# From failed checks to problems ---------------------------------------------------------------
+
+def checked(frames: dict, reported=(), complete=None) -> list[tuple]:
+    paths = {name: f"data/{name}.csv" for name in frames}
+    return [(p.file, p.line, p.column, p.message, p.code)
+            for p in schemas.check(DESCRIPTOR, frames, paths, list(reported), TODAY, complete)]
+
+
+def test_a_failed_rule_is_one_problem_at_its_line_and_column_named_by_the_rule():
+    visits_ = table_frame("visits", visitor_country=["KZ", "UZ", "UZ"], host_country=["UZ", "UZ", "UZ"])
+    assert checked({"visits": visits_}) == [("data/visits.csv", 3, "host_country", "is the visitor's country too (UZ)",
+                                             "host_differs_from_visitor"),
+                                            ("data/visits.csv", 4, "host_country", "is the visitor's country too (UZ)",
+                                             "host_differs_from_visitor")]
+
+
+@pytest.mark.parametrize("line, column, quiet", [
+    (3, "host_country", True),      # the cell the rule blames was reported
+    (3, "visitor_country", True),   # a cell it reads was
+    (3, None, True),                # the whole row was
+    (2, "host_country", False),     # another row
+    (3, "city", False),             # a cell it does not read
+])
+def test_a_rule_is_quiet_on_a_row_whose_cells_it_reads_were_reported(line, column, quiet):
+    from scripts.problems import Problem
+
+    visits_ = table_frame("visits", visitor_country=["KZ", "UZ"], host_country=["UZ", "UZ"])
+    found = checked({"visits": visits_}, [Problem("data/visits.csv", line, column, "reported", "x")])
+    assert found == ([] if quiet else [("data/visits.csv", 3, "host_country", "is the visitor's country too (UZ)",
+                                        "host_differs_from_visitor")])
+    assert checked({"visits": visits_}, [Problem("data/other.csv", 3, None, "reported", "x")]) != []
+
+
+def test_a_rule_about_the_whole_table_is_a_problem_of_no_line_and_only_when_the_table_was_read_whole():
+    iso = regions.subdivisions(enum(resource_schema(DESCRIPTOR, "regions"), "country"))
+    codes = sorted(iso)[1:]
+    regions_ = table_frame("regions", region_code=codes, country=[c[:2] for c in codes],
+                           name_iso=[iso[c].name for c in codes], type=[iso[c].type.lower() for c in codes])
+    lacking = sorted(iso)[0]
+    assert checked({"regions": regions_}) == [("data/regions.csv", None, None, f"the gazetteer lacks {lacking} "
+                                               f"({iso[lacking].name}): every first-level subdivision of KZ and UZ "
+                                               "belongs here", "gazetteer_complete")]
+    assert checked({"regions": regions_}, complete=set()) == []
+
+
+def test_a_table_read_in_part_is_not_looked_up_by_another():
+    treaties_ = table_frame("treaties", visit_id=[VISIT], signed_date=["2022-12-24"], signed_date_precision=["day"])
+    frames = {"treaties": treaties_, "visits": COMPANIONS["visits"]()}
+    within = lambda found: [c for c in found if c[-1] == "signed_date_within_visit"]  # noqa: E731
+    assert [c[1] for c in within(checked(frames))] == [2]
+    assert within(checked(frames, complete={"treaties"})) == []
+
+
+def test_rules_that_cannot_read_what_they_need_say_so():
+    visits_ = table_frame("visits", visitor_country=["KZ"]).drop(columns="host_country")
+    assert checked({"visits": visits_}) == [
+        ("datapackage.json", None, None, "resource 'visits' lacks 'host_country', which the semantic rules (schemas/) "
+         "read: restore it, or change the rules with it", "rules-cannot-run")]
+    without = {**DESCRIPTOR, "resources": [r for r in DESCRIPTOR["resources"] if r["name"] != "treaties"]}
+    found = schemas.check(without, {"visits": visits_}, {"visits": "data/visits.csv"}, [], TODAY)
+    assert [(p.file, p.message, p.code) for p in found] == [
+        ("datapackage.json", "lacks 'treaties', which the semantic rules (schemas/) read: restore it, or change the "
+         "rules with it", "rules-cannot-run")]
+
+
+def test_a_typed_table_becomes_a_frame_by_line_with_reported_cells_empty(tmp_path):
+    from scripts.package import Package, Resource, read_table
+    from scripts.typed import type_table
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_text("d,n,s\n0001-01-01,1.5,a\n9999-12-31,x,\n\n2022-12-22,-2,c\n")
+    fields = [{"name": "d", "type": "date"}, {"name": "n", "type": "number"}, {"name": "s", "type": "string"}]
+    typed = type_table(read_table(Package(tmp_path, {}), Resource("t", "data/t.csv", fields, [], [], [""], {})))
+    df = schemas.frame(typed)
+    assert df.index.tolist() == [2, 3, 5] and df.index.name == "line"
+    assert str(df["d"].dtype) == "datetime64[s]"
+    assert [d.isoformat()[:10] for d in df["d"]] == ["0001-01-01", "9999-12-31", "2022-12-22"]
+    assert [None if pd.isna(v) else v for v in df["n"]] == [1.5, None, -2.0]  # 'x' was reported: it reads as empty
+    assert [None if pd.isna(v) else v for v in df["s"]] == ["a", None, "c"]
