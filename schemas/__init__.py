@@ -133,7 +133,7 @@ def failures(cases: pd.DataFrame, table: CheckedTable, data: pd.DataFrame, repor
         if line is None:
             message = rule.explain_table(data)
         else:
-            message = rule.explain({**data.loc[line].to_dict(), "cell": case.failure_case})
+            message = rule.explain(data.loc[line].to_dict())
         if (rule.name, line) in seen or line in rows_reported or any((line, c) in cells_reported
                                                                      for c in rule.reads_columns()):
             continue  # pandera lists a row-wide failure once per column

@@ -30,7 +30,7 @@ def unit_matches_definition(definitions: pd.DataFrame) -> Rule:
         code = {u: i for i, u in enumerate(written)}
         # each indicator's unit as a code among the units written (-1: none wrote it; -2: no unit to match)
         wanted = np.array([code.get(units[n], -1) if isinstance(units.get(n), str) else -2 for n in names] + [-2])
-        expected = wanted[np.where(indicator < 0, len(names), indicator)]
+        expected = wanted[indicator]  # an empty indicator's code, -1, finds the last
         return pd.Series((expected == -2) | (unit < 0) | (unit == expected), index=df.index)
 
     return Rule("unit_matches_definition", "unit",

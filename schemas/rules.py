@@ -81,11 +81,9 @@ def present(series: pd.Series) -> pd.Series:
 def lookup(series: pd.Series, mapping: dict) -> pd.Series:
     """`series.map(mapping)`, without a Python object per row: each distinct value is
     looked up once (a million rows hold a few dozen indicators)."""
-    import numpy as np
-
     codes, distinct = pd.factorize(series)
-    found = pd.Series([mapping.get(v) for v in distinct] + [None])
-    return pd.Series(found.to_numpy()[np.where(codes < 0, len(distinct), codes)], index=series.index)
+    found = pd.Series([mapping.get(v) for v in distinct] + [None])  # a missing value's code, -1, finds the None
+    return pd.Series(found.to_numpy()[codes], index=series.index)
 
 
 def precision_rules(column: str, precision: str) -> list[Rule]:

@@ -39,7 +39,7 @@ def failing(rule: Rule, df: pd.DataFrame):
     result = rule.passes(df)
     if rule.whole_table:
         return bool(result)
-    assert len(result) == len(df)
+    assert list(result.index) == list(df.index)  # pandera reads the lines from the index
     return [line for line, ok in zip(df.index, result) if not ok]
 
 
@@ -124,8 +124,9 @@ def test_codes_are_known_each_one_of_a_list():
     df = frame(topics=["trade", "trade;energy", "trade;water", "Trade", None])
     assert failing(rule, df) == [4, 5]
     assert message(rule, df, 4) == "'water' is not a topic"
+    assert rule.explain({"topics": "fire;trade;water"}) == "'fire' is not a topic; 'water' is not a topic"
     single = codes_known("language", {"ru"}, "a language")
-    assert failing(single, frame(language=["ru", "ru;en", "en"])) == [3, 4]
+    assert failing(single, frame(language=["ru", "ru;en", "en", "ru ru"])) == [3, 4, 5]
 
 
 def test_a_country_list_holds_kz_and_uz_sorted_once_each_and_known():
@@ -154,7 +155,7 @@ def test_a_lookup_gives_each_row_its_value_and_none_where_there_is_none():
 
 
 def test_a_message_shows_dates_whole_numbers_and_empty_cells_as_written():
-    rule = Rule("r", "x", "{date}|{value}|{half}|{notes}", lambda df: True)
+    rule = Rule("r", "x", "{date}|{value}|{half}|{notes}", lambda df: pd.Series(True, index=df.index))
     assert rule.explain({"date": pd.Timestamp("2022-12-22"), "value": 5.0, "half": 0.5, "notes": np.nan}) == (
         "2022-12-22|5|0.5|")
 
@@ -239,11 +240,14 @@ def test_a_unit_is_its_indicators_unit():
                unit=["count", "usd", "usd", "usd", "usd", None])
     assert failing(rule, df) == [3]
     assert message(rule, df, 3) == "'usd' differs from the unit of flights in indicator_definitions.csv (count)"
+    # the wrong unit first, and the right one written by no row
+    assert failing(rule, frame(indicator=["flights", "flights"], unit=["usd", "eur"])) == [2, 3]
 
 
 def test_a_document_of_a_visit_is_dated_within_it():
-    visits_ = frame(visit_id=["v", "broken"], start_date=["2022-12-22", "2022-12-23"],
-                    end_date=["2022-12-23", "2022-12-22"])
+    visits_ = frame(visit_id=["v", "broken", "first", "new-year", "one-day", "open"],
+                    start_date=["2022-12-22", "2022-12-23", "2022-12-01", "2022-01-01", "2022-12-22", "2022-12-22"],
+                    end_date=["2022-12-23", "2022-12-22", "2022-12-01", "2022-01-01", "2022-12-22", None])
     rule = cross_table.visit_contains_date(visits_, "signed_date", "signed_date_precision")
     df = frame(visit_id=["v", "v", "v", "v", "v", "v", "v", "v", "broken", None, "v"],
                signed_date=["2022-12-22", "2022-12-23", "2022-12-21", "2022-12-24", "2022-12-01", "2022-11-01",
@@ -251,6 +255,10 @@ def test_a_document_of_a_visit_is_dated_within_it():
                signed_date_precision=["day", "day", "day", "day", "month", "month", "year", "year", "day", "day",
                                       "day"])
     assert failing(rule, df) == [4, 5, 7, 9]
+    edges = frame(visit_id=["first", "new-year", "one-day", "one-day", "open"],
+                  signed_date=["2022-12-01", "2022-01-01", "2022-12-22", "2022-12-23", "2000-01-01"],
+                  signed_date_precision=["month", "year", "day", "day", "day"])
+    assert failing(rule, edges) == [5]  # a visit of one day; a visit without an end is not judged
     assert message(rule, df, 4) == ("2022-12-21 (day) is outside visit v, 2022-12-22 to 2022-12-23: correct the "
                                     "date or the visit_id")
 
@@ -326,6 +334,8 @@ def test_a_field_or_resource_the_rules_read_must_be_there():
 
 
 # Each table's rules, as the package builds them ------------------------------------------
+
+ISO = regions.subdivisions(["KZ", "UZ"])
 
 def table_frame(table: str, **cells) -> pd.DataFrame:
     """A frame of `table` with every field of its Table Schema, empty unless given."""
@@ -452,12 +462,20 @@ CASES = [
     ("projects", "status_date_within_visit", dict(visit_id=[VISIT] * 2, status_date=["2022-01-01", "2021-01-01"],
                                                   status_date_precision=["year"] * 2), [3], "status_date",
      f"2021-01-01 (year) is outside visit {VISIT}, 2022-12-22 to 2022-12-23: correct the date or the visit_id"),
-    ("projects", "region_codes_known", dict(region_codes=["KZ-10;UZ-TK", "KZ-99"]), [3], "region_codes",
-     "'KZ-99' is not a region_code in data/regions.csv"),
+    ("projects", "region_codes_known", dict(region_codes=["KZ-10;UZ-TK", "KZ-98;UZ-TK;KZ-99"]), [3], "region_codes",
+     "'KZ-98' is not a region_code in data/regions.csv; 'KZ-99' is not a region_code in data/regions.csv"),
     *[("projects", f"{column}_agrees_within_project_id", dict(project_id=["p", "p", "q", "q"],
                                                               **{column: ["A", "B", "A", None]}),
        [2, 3], column, "differs between rows of project p: they describe one project")
       for column in projects.PROJECT_COLUMNS],
+    ("regions", "region_code_in_iso", dict(region_code=["UZ-TK", "UZ-XX"]), [3], "region_code",
+     "UZ-XX is not a first-level subdivision in ISO 3166-2 (pycountry)"),
+    ("regions", "country_matches_code", dict(region_code=["UZ-TK", "UZ-TK"], country=["UZ", "KZ"]), [3], "country",
+     "KZ differs from the country of UZ-TK"),
+    ("regions", "name_iso_matches_iso", dict(region_code=["UZ-TK", "UZ-TK"], name_iso=[ISO["UZ-TK"].name, "Tashkent"]),
+     [3], "name_iso", f"'Tashkent' differs from the ISO 3166-2 name of UZ-TK ('{ISO['UZ-TK'].name}')"),
+    ("regions", "type_matches_iso", dict(region_code=["UZ-TK", "UZ-TK"], type=[ISO["UZ-TK"].type.lower(), "oblast"]),
+     [3], "type", f"oblast differs from the ISO 3166-2 type of UZ-TK ({ISO['UZ-TK'].type.lower()})"),
     ("connections", "status_date_not_in_future", dict(status_date=["2025-11-22", "2025-11-23"]), [3],
      "status_date", FUTURE + "a status is what had happened by its date: a plan is `planned`"),
     ("connections", "to_place_with_to_region", dict(to_place=["Tashkent", None, None], to_region=["UZ-TK"] * 2 + [None]),
@@ -482,6 +500,19 @@ def test_each_rule_of_each_table(table, name, cells, lines, column, says):
     assert message(rule, frames[table], lines[0]) == says
 
 
+@pytest.mark.parametrize("table, name, cells, lines, column, says", CASES, ids=[f"{c[0]}.{c[1]}" for c in CASES])
+def test_each_rule_reads_only_the_columns_it_declares(table, name, cells, lines, column, says):
+    """A rule is kept quiet on a row whose declared columns were reported (schemas.failures):
+    a column it read without declaring it would let it speak about a cell already reported."""
+    frames = {table: table_frame(table, **cells), **{n: make() for n, make in COMPANIONS.items() if n != table}}
+    rule = by_name(schemas.build(DESCRIPTOR, frames, TODAY)[table].rules, name)
+    fields = [f["name"] for f in resource_schema(DESCRIPTOR, table)["fields"]]
+    assert set(rule.reads_columns()) <= set(fields)
+    for other in set(cells) - set(rule.reads_columns()):
+        blank = table_frame(table, **{**cells, other: [None] * len(lines and cells[other])})
+        assert failing(rule, blank) == lines, other
+
+
 def test_every_source_is_cited_by_a_table_that_cites_sources():
     citing = [r["name"] for r in DESCRIPTOR["resources"]
               if r["name"] != "sources" and "source_id" in [f["name"] for f in r["schema"]["fields"]]]
@@ -501,6 +532,18 @@ def checked(frames: dict, reported=(), complete=None) -> list[tuple]:
     paths = {name: f"data/{name}.csv" for name in frames}
     return [(p.file, p.line, p.column, p.message, p.code)
             for p in schemas.check(DESCRIPTOR, frames, paths, list(reported), TODAY, complete)]
+
+
+def test_the_rules_judge_dates_against_the_day_given():
+    visits_ = table_frame("visits", visit_id=["2025-11-23-x"], start_date=["2025-11-23"], end_date=["2025-11-23"],
+                          status=["held"], date_precision=["day"])
+    assert [c[-1] for c in checked({"visits": visits_})] == ["start_date_not_in_future", "end_date_not_in_future"]
+
+
+def test_a_resource_the_rules_do_not_know_keeps_the_common_rules():
+    extra = {"name": "extra", "schema": {"fields": [{"name": "date", "type": "date"}]}}
+    built = schemas.build({**DESCRIPTOR, "resources": DESCRIPTOR["resources"] + [extra]}, {}, TODAY)
+    assert [r.name for r in built["extra"].rules] == ["date_not_before_1991"]
 
 
 def test_a_failed_rule_is_one_problem_at_its_line_and_column_named_by_the_rule():
@@ -558,6 +601,12 @@ def test_rules_that_cannot_read_what_they_need_say_so():
     assert [(p.file, p.message, p.code) for p in found] == [
         ("datapackage.json", "lacks 'treaties', which the semantic rules (schemas/) read: restore it, or change the "
          "rules with it", "rules-cannot-run")]
+    projects_ = resource_schema(DESCRIPTOR, "projects")
+    no_status = {**DESCRIPTOR, "resources": [r if r["name"] != "projects" else {**r, "schema": {
+        **projects_, "fields": [f for f in projects_["fields"] if f["name"] != "status"]}} for r in DESCRIPTOR["resources"]]}
+    found = schemas.check(no_status, {"visits": visits_}, {"visits": "data/visits.csv"}, [], TODAY)
+    assert [p.message for p in found] == ["lacks 'status', which the semantic rules (schemas/) read: restore it, or "
+                                          "change the rules with it"]
 
 
 def test_a_typed_table_becomes_a_frame_by_line_with_reported_cells_empty(tmp_path):
