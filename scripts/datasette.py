@@ -27,8 +27,8 @@ def database_name(name: str, version: str) -> str:
 
 def metadata(descriptor: dict, about: About, database: str) -> dict:
     tables = {resource["name"]: table_metadata(resource) for resource in descriptor["resources"]}
-    tables[METADATA_TABLE] = {"description": f"About this database: name, version, release date, licence, "
-                                             f"citation, and the Data Package descriptor (key `descriptor`)."}
+    tables[METADATA_TABLE] = {"description": "About this database: name, version, release date, licence, "
+                                             "citation, and the Data Package descriptor (key `descriptor`)."}
     sources = "; ".join(source.get("title", "") for source in descriptor.get("sources", []))
     top = {"title": f"{about.title} {about.version}", "description": about.description,
            "license": about.licence, "license_url": about.licence_url, "source": sources}

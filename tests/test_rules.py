@@ -671,7 +671,7 @@ def test_a_month_or_year_touches_the_visit_if_any_of_its_days_does(package, date
 def test_an_identifier_continues_its_date_with_a_hyphen(package, identifier, fine):
     set_cell(package, "visits", "2025-03-29-almaty-talks", "visit_id", identifier)
     assert problems(package) == ([] if fine else [
-        f"data/visits.csv:10: visit_id: must start with its start_date at its precision (2025-03-29, day), "
+        "data/visits.csv:10: visit_id: must start with its start_date at its precision (2025-03-29, day), "
         "e.g. '2025-03-29-…'"])
 
 
@@ -714,7 +714,7 @@ def test_a_cell_may_be_exactly_its_max_length(package, length, fine):
 def test_any_date_a_calendar_holds_is_read_and_judged(package, date):
     set_cell(package, "indicators", "agreements-reached", "period_end", date)
     expected = {"0001-01-01": "data/indicators.csv:2: period_end: 0001-01-01 is before period_start 2022-12-21",
-                "9999-12-31": f"data/indicators.csv:2: period_end: 9999-12-31 is after today (2026-11-21): status "
+                "9999-12-31": "data/indicators.csv:2: period_end: 9999-12-31 is after today (2026-11-21): status "
                               "actual is for what has happened: a value ahead is a target, forecast, estimate or "
                               "potential"}
     assert problems(package) == [expected[date]]
