@@ -491,10 +491,23 @@ CASES = [
 ]
 
 
+def rules_of(table: str, frames: dict) -> list[Rule]:
+    """The rules `schemas.build` gives `table` (the same three sources, without pandera)."""
+    return (common_rules(resource_schema(DESCRIPTOR, table)) + schemas.TABLE_RULES[table](DESCRIPTOR, TODAY)
+            + cross_table.rules(table, DESCRIPTOR, frames))
+
+
+def test_the_rules_of_a_table_are_those_the_package_checks():
+    frames = {n: make() for n, make in COMPANIONS.items()}
+    built = schemas.build(DESCRIPTOR, frames, TODAY)
+    for table in schemas.TABLE_RULES:
+        assert [r.name for r in rules_of(table, frames)] == [r.name for r in built[table].rules]
+
+
 @pytest.mark.parametrize("table, name, cells, lines, column, says", CASES, ids=[f"{c[0]}.{c[1]}" for c in CASES])
 def test_each_rule_of_each_table(table, name, cells, lines, column, says):
     frames = {table: table_frame(table, **cells), **{n: make() for n, make in COMPANIONS.items() if n != table}}
-    rule = by_name(schemas.build(DESCRIPTOR, frames, TODAY)[table].rules, name)
+    rule = by_name(rules_of(table, frames), name)
     assert rule.column == column
     assert failing(rule, frames[table]) == lines
     assert message(rule, frames[table], lines[0]) == says
@@ -505,7 +518,7 @@ def test_each_rule_reads_only_the_columns_it_declares(table, name, cells, lines,
     """A rule is kept quiet on a row whose declared columns were reported (schemas.failures):
     a column it read without declaring it would let it speak about a cell already reported."""
     frames = {table: table_frame(table, **cells), **{n: make() for n, make in COMPANIONS.items() if n != table}}
-    rule = by_name(schemas.build(DESCRIPTOR, frames, TODAY)[table].rules, name)
+    rule = by_name(rules_of(table, frames), name)
     fields = [f["name"] for f in resource_schema(DESCRIPTOR, table)["fields"]]
     assert set(rule.reads_columns()) <= set(fields)
     for other in set(cells) - set(rule.reads_columns()):
