@@ -320,7 +320,7 @@ def carriage_returns(fd: int, start: int, chunk: bytes, following: bytes, file: 
     if bare == len(chunk) - 1 and following.startswith(b"\n"):
         bare = -1  # a CRLF cut in two by the chunks
     first = chunk.find(b"\r")
-    if bare != -1 and first != bare and not result.crlf:  # CRLF ends come first: say so too
+    if first != bare and not result.crlf:  # the first CR ends a line: a CRLF, reported once a file
         result.problems.append(Problem(file, line_at(fd, start + first), None, "ends its lines with CRLF "
                                        f"(Windows): save with LF line ends {FMT_HINT}", "crlf"))
         result.crlf = True
@@ -329,10 +329,6 @@ def carriage_returns(fd: int, start: int, chunk: bytes, following: bytes, file: 
                                        f"not part of a line end: lines end with LF {FMT_HINT}", "cr"))
         result.fatal = True
         return False
-    if not result.crlf:
-        result.problems.append(Problem(file, line_at(fd, start + chunk.find(b"\r")), None, "ends its lines with CRLF "
-                                       f"(Windows): save with LF line ends {FMT_HINT}", "crlf"))
-        result.crlf = True
     return True
 
 
@@ -555,14 +551,14 @@ def ragged_problem(file: str, line: int, cells: int, width: int) -> Problem:
 
 def arrow_problem(error: Exception, fd: int, file: str) -> Problem:
     """What pyarrow refused, in words, with the line where that can be found."""
-    if "UTF8" in str(error) or "UTF-8" in str(error):
+    if "invalid UTF8" in str(error):
         found = first_non_utf8(fd)
         if found is None:
             return Problem(file, None, None, "is not UTF-8: save the file as UTF-8", "encoding")
         line, byte = found
         return Problem(file, line, None, f"is not UTF-8 (byte 0x{byte:02X} cannot be read): save the file as UTF-8",
                        "encoding")
-    if "straddling" in str(error) or "block" in str(error):
+    if "straddles two block boundaries" in str(error):
         return Problem(file, None, None, f"has a row over {BLOCK:,} bytes long: no row of a table needs that",
                        "row-too-long")
     return Problem(file, None, None, f"cannot be read as CSV: {str(error).splitlines()[0][:200]}", "csv")

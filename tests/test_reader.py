@@ -188,6 +188,7 @@ CR_CASES = [
     (b'a,b\n1,2\r\r\n3,4\n', [(2, "cr")]),             # CR CR LF: the first CR is alone
     (b'a,b\n1,x\ry\n\n', [(2, "cr")]),                  # a lone CR with an LF two bytes on
     (b'a,b\r\n1,2\r\n3\r4\r\n', [(1, "crlf"), (3, "cr")]),
+    (b'a,b\n1,2\r\n3\r4\n', [(2, "crlf"), (3, "cr")]),
 ]
 
 
@@ -227,14 +228,15 @@ def read(tmp_path, raw: bytes, missing=("",)):
 def test_a_row_that_is_not_utf8_is_found_at_its_line(tmp_path, monkeypatch, raw, line, byte):
     for size in (1, 2, 3, 5, 7, 1 << 23):
         monkeypatch.setattr(reader, "CHUNK", size)
-        assert [shown(p) for p in read(tmp_path, raw).problems] == [
-            f"data/t.csv:{line}: is not UTF-8 (byte 0x{byte:02X} cannot be read): save the file as UTF-8"], size
+        assert [(shown(p), p.code) for p in read(tmp_path, raw).problems] == [
+            (f"data/t.csv:{line}: is not UTF-8 (byte 0x{byte:02X} cannot be read): save the file as UTF-8",
+             "encoding")], size
 
 
 def test_a_row_longer_than_a_block_is_refused_in_one_message(tmp_path, monkeypatch):
     monkeypatch.setattr(reader, "BLOCK", 1024)
-    assert [shown(p) for p in read(tmp_path, b'a,b\n1,2\n3,' + b'x' * 2048 + b'\n').problems] == [
-        "data/t.csv: has a row over 1,024 bytes long: no row of a table needs that"]
+    assert [(shown(p), p.code) for p in read(tmp_path, b'a,b\n1,2\n3,' + b'x' * 2048 + b'\n').problems] == [
+        ("data/t.csv: has a row over 1,024 bytes long: no row of a table needs that", "row-too-long")]
     assert read(tmp_path, b'a,b\n1,2\n3,' + b'x' * 900 + b'\n').columns["b"].to_pylist() == ["2", "x" * 900]
 
 
@@ -252,3 +254,23 @@ def test_a_row_of_the_wrong_width_says_how_many_cells_it_has(tmp_path, raw, cell
            else "quote any cell that contains a comma")
     assert [shown(p) for p in read(tmp_path, raw).problems] == [
         f"data/t.csv:2: has {cells} cell{'s' * (cells != 1)} where the header has 2: {fix}"]
+
+
+@pytest.mark.parametrize("error, expected", [
+    ("CSV conversion error to string: invalid UTF8 data", ("t.csv", None, "is not UTF-8: save the file as UTF-8",
+                                                          "encoding")),
+    ("straddling object straddles two block boundaries (try to increase block size?)",
+     ("t.csv", None, f"has a row over {reader.BLOCK:,} bytes long: no row of a table needs that", "row-too-long")),
+    ("CSV parse error: " + "x" * 300 + "\nsecond line",
+     ("t.csv", None, "cannot be read as CSV: CSV parse error: " + "x" * 183, "csv")),
+])
+def test_what_pyarrow_refuses_is_said_in_words(tmp_path, error, expected):
+    """Each kind of error pyarrow ends a read on (here on a file that is UTF-8 throughout,
+    so an encoding error cannot be placed) — one line of at most 200 characters."""
+    (tmp_path / "t.csv").write_bytes(b"a,b\n1,2\n")
+    fd = os.open(tmp_path / "t.csv", os.O_RDONLY)
+    try:
+        problem = reader.arrow_problem(ValueError(error), fd, "t.csv")
+    finally:
+        os.close(fd)
+    assert (problem.file, problem.line, problem.message, problem.code) == expected
