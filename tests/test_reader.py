@@ -274,3 +274,103 @@ def test_what_pyarrow_refuses_is_said_in_words(tmp_path, error, expected):
     finally:
         os.close(fd)
     assert (problem.file, problem.line, problem.message, problem.code) == expected
+
+
+# Files and the descriptor ---------------------------------------------------------------------
+
+def opened(directory, relative: str):
+    """(code, message) of the problem opening DIRECTORY/RELATIVE, or None when it opens."""
+    try:
+        os.close(reader.open_file(directory, relative))
+    except reader.Unreadable as unreadable:
+        return unreadable.problem.file, unreadable.problem.code, unreadable.problem.message
+    return None
+
+
+def test_only_a_regular_file_inside_the_package_is_opened(tmp_path):
+    package = tmp_path / "package"
+    (package / "data").mkdir(parents=True)
+    (package / "data" / "t.csv").write_text("a\n")
+    (tmp_path / "secret.csv").write_text("a\n")
+    (package / "data" / "out.csv").symlink_to(tmp_path / "secret.csv")
+    (package / "data" / "in.csv").symlink_to(package / "data" / "t.csv")
+    (package / "data" / "dir.csv").mkdir()
+    os.mkfifo(package / "data" / "pipe.csv")
+    assert opened(package, "data/t.csv") is None
+    assert opened(package, "data/in.csv") is None  # a link that stays inside is its target
+    assert opened(package, "data/out.csv") == ("data/out.csv", "outside-package", "is a link to a file outside the "
+                                               "package: kzuz reads only files inside it; replace the link by the file")
+    assert opened(package, "../secret.csv")[1] == "outside-package"
+    assert opened(package, str(tmp_path / "secret.csv"))[1] == "outside-package"
+    assert opened(package, "data/none.csv") == ("data/none.csv", "missing-file", "is missing: restore it, or remove "
+                                                "its resource from datapackage.json")
+    assert opened(package, "data/dir.csv") == ("data/dir.csv", "not-a-file", "is a directory, not a file: kzuz "
+                                               "reads only regular files")
+    assert opened(package, "data/pipe.csv") == ("data/pipe.csv", "not-a-file", "is a named pipe, not a file: kzuz "
+                                                "reads only regular files")
+    assert opened(package, "/dev/null") is not None
+
+
+def test_a_file_that_cannot_be_opened_says_why(tmp_path):
+    (tmp_path / "t.csv").write_text("a\n")
+    (tmp_path / "t.csv").chmod(0)
+    if os.geteuid() == 0:  # root opens it anyway: a path through a file fails for everyone
+        assert opened(tmp_path, "t.csv/x") == ("t.csv/x", "unreadable-file", "cannot be opened (Not a directory)")
+    else:
+        assert opened(tmp_path, "t.csv") == ("t.csv", "unreadable-file", "cannot be opened (Permission denied)")
+
+
+def test_a_file_over_its_limit_is_refused_before_it_is_read_whole(tmp_path):
+    (tmp_path / "t.json").write_bytes(b"x" * 11)
+    assert reader.read_file(tmp_path, "t.json", limit=11) == b"x" * 11
+    with pytest.raises(reader.Unreadable) as refused:
+        reader.read_file(tmp_path, "t.json", limit=10)
+    assert (refused.value.problem.code, refused.value.problem.message) == (
+        "file-too-large", "is over 10 bytes: larger than kzuz reads")
+
+
+def test_a_resource_is_read_from_its_descriptor_with_keys_and_missing_values():
+    resource = reader.resource_of({"name": "t", "path": "data/t.csv", "schema": {
+        "fields": [{"name": "a", "type": "string"}, {"name": "b", "type": "string"}], "primaryKey": "a",
+        "foreignKeys": [{"fields": "b", "reference": {"resource": "", "fields": "a"}},
+                        {"fields": ["a", "b"], "reference": {"resource": "u", "fields": ["x", "y"]}}],
+        "missingValues": ["", "-"]}})
+    assert (resource.name, resource.path, resource.field_names) == ("t", "data/t.csv", ["a", "b"])
+    assert resource.primary_key == ["a"]
+    assert resource.foreign_keys == [reader.ForeignKey(("b",), "t", ("a",)), reader.ForeignKey(("a", "b"), "u",
+                                                                                               ("x", "y"))]
+    assert resource.missing_values == ["", "-"]
+    plain = reader.resource_of({"name": "t", "path": "p", "schema": {"fields": []}})
+    assert (plain.primary_key, plain.foreign_keys, plain.missing_values) == ([], [], [""])
+
+
+def test_a_directory_without_a_descriptor_is_not_a_package(tmp_path):
+    with pytest.raises(reader.NotAPackage, match="has no datapackage.json"):
+        reader.open_package(tmp_path)
+    with pytest.raises(reader.NotAPackage, match="is not a directory"):
+        reader.open_package(tmp_path / "none")
+    (tmp_path / "datapackage.json").symlink_to("/etc/hostname")
+    package = reader.open_package(tmp_path, standard=False)
+    assert [p.code for p in package.problems] == ["outside-package"] and package.resources == []
+
+
+@pytest.mark.parametrize("head, message", [
+    (b"\n1,2\n", "is blank: the header must be the first line (a, b)"),
+    (b" , \n", "is blank: the header must be the first line (a, b)"),
+    (b"a\tb\n", "is separated by tabs: use commas (save as CSV UTF-8, comma-delimited)"),
+    (b"a;b\n", "is separated by semicolons: use commas (save as CSV UTF-8, comma-delimited)"),
+    (b"a|b\n", "is separated by bars: use commas (save as CSV UTF-8, comma-delimited)"),
+    (b"a\xff,b\n", "is not UTF-8 (byte 0xFF cannot be read): save the file as UTF-8"),
+    (b",".join([b"c"] * 1001) + b"\n", "has 1,001 columns; the schema has 2: the columns are a, b"),
+])
+def test_a_header_that_cannot_be_read_by_name_says_why(head, message):
+    header, problems = read_header(head, Resource("t", "t.csv", [{"name": "a"}, {"name": "b"}], [], [], [""], {}))
+    assert header is None
+    assert [(p.line, p.message) for p in problems] == [(1, message)]
+
+
+def test_a_header_of_exactly_as_many_columns_as_allowed_is_read():
+    names = [f"c{i}" for i in range(reader.MAX_COLUMNS)]
+    header, problems = read_header(",".join(names).encode() + b"\n",
+                                   Resource("t", "t.csv", [{"name": n} for n in names], [], [], [""], {}))
+    assert header == names and problems == []
