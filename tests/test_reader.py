@@ -374,3 +374,19 @@ def test_a_header_of_exactly_as_many_columns_as_allowed_is_read():
     header, problems = read_header(",".join(names).encode() + b"\n",
                                    Resource("t", "t.csv", [{"name": n} for n in names], [], [], [""], {}))
     assert header == names and problems == []
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b'a,b\n1,2\nx"y,3\n', "t.csv:3: has a quote inside a cell that is not quoted: quote the whole cell, doubling each "
+                           '" inside it'),
+    (b'a,b\n"x"y,3\n', 't.csv:2: has a quoted cell with text after its closing quote: quote the whole cell, doubling '
+                       'each " inside it'),
+    (b'a,b\n"""x""" y,3\n', 't.csv:2: has a quoted cell with text after its closing quote: quote the whole cell, '
+                            'doubling each " inside it'),
+    (b'a,b\n1,2\n3,"4\n', 't.csv:3: has a quoted cell that is never closed: add the closing "'),
+    (b'\xef\xbb\xbfa,b\n', "t.csv:1: starts with a byte-order mark (BOM): save as UTF-8 without BOM (kzuz fmt fixes "
+                           "this)"),
+    (b'', "t.csv: is empty: it needs at least the header row"),
+])
+def test_each_format_problem_says_what_to_do(tmp_path, chunk, raw, expected):
+    assert [shown(p) for p in scanned(tmp_path, raw).problems] == [expected]
