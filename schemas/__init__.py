@@ -120,23 +120,23 @@ def rules_cannot_run(missing: KeyError, table: str | None = None):
 
 
 def failures(cases: pd.DataFrame, table: CheckedTable, data: pd.DataFrame, reported: list):
-    """pandera's failure cases → (line, column, message, code), one per failing row and rule."""
+    """pandera's failure cases → (line, column, message, code), one per failing row and rule.
+    The rows are fetched once, together: one `data.loc` per failure costs more than the
+    rules themselves when a large table has many."""
     rows_reported = {p.line for p in reported if p.column is None}
     cells_reported = {(p.line, p.column) for p in reported}
-    found, seen = [], set()
+    kept, seen = [], set()
     for case in cases.itertuples(index=False):
         if case.check_number is None or case.check_number != case.check_number:
             raise RuntimeError(f"pandera reported a failure of no rule: {case.check}")  # a bug: no built-in checks
         rule = table.rules[int(case.check_number)]
         line = None if case.index is None or case.index != case.index else int(case.index)
-        column = rule.column if line is not None else None
-        if line is None:
-            message = rule.explain_table(data)
-        else:
-            message = rule.explain(data.loc[line].to_dict())
         if (rule.name, line) in seen or line in rows_reported or any((line, c) in cells_reported
                                                                      for c in rule.reads_columns()):
             continue  # pandera lists a row-wide failure once per column
         seen.add((rule.name, line))
-        found.append((line, column, message, rule.name))
-    return found
+        kept.append((rule, line))
+    lines = sorted({line for _, line in kept if line is not None})
+    rows = data.loc[lines].to_dict("index") if lines else {}
+    return [(line, rule.column, rule.explain(rows[line]), rule.name) if line is not None
+            else (None, None, rule.explain_table(data), rule.name) for rule, line in kept]

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from .descriptor import DESCRIPTOR
 from .package import Package
 from .problems import Problem
-from .typed import Typed, parse, shown, words
+from .typed import Typed, cells, parse, shown, words
 
 # (RE2 for the whole column, Python's re for the few cells that hold one, what it is, code)
 CONTROL = (r"[\x00-\x1f\x7f-\x9f]", r"[\x00-\x1f\x7f-\x9f]", "a control character", "control-character")
@@ -106,7 +106,7 @@ def one_of(text, allowed):
     @words("enum")
     def message(rows):
         listing = ", ".join(map(str, allowed))
-        return [f"'{shown(v)}' is not one of: {listing}" for v in text.take(pa.array(rows)).to_pylist()]
+        return [f"'{shown(v)}' is not one of: {listing}" for v in cells(text, rows)]
     return message
 
 
@@ -117,7 +117,7 @@ def form(text, spec):
     @words("pattern")
     def message(rows):
         return [f"'{shown(v)}' does not have the form {pattern}" + (f" ({about})" if about else "")
-                for v in text.take(pa.array(rows)).to_pylist()]
+                for v in cells(text, rows)]
     return message
 
 
@@ -157,7 +157,7 @@ def bounds(typed: Typed, name: str, values, present, constraints: dict, type_: s
 
         @words(key)
         def message(rows, key=key, words_=words_):
-            return [f"{shown(v)} is {words_}, {constraints[key]}" for v in values.take(pa.array(rows)).to_pylist()]
+            return [f"{shown(v)} is {words_}, {constraints[key]}" for v in cells(values, rows)]
         typed.reject(name, present & beyond, message)
 
 
@@ -178,7 +178,7 @@ def hygiene(typed: Typed, name: str, text, identifier: bool) -> None:
         @words(code)
         def message(rows, python=re.compile(python), why=why):
             out = []
-            for value in text.take(pa.array(rows)).to_pylist():
+            for value in cells(text, rows):
                 at = python.search(value).start()
                 out.append(f"contains {name_of(value[at])} at character {at + 1}, {why}: remove it")
             return out
@@ -265,7 +265,7 @@ def spreadsheet(text):
     @words("text-formula")
     def message(rows):
         return [f"starts with '{v[:1]}', which a spreadsheet runs as a formula: reword the cell"
-                for v in text.take(pa.array(rows)).to_pylist()]
+                for v in cells(text, rows)]
     return message
 
 
@@ -337,12 +337,12 @@ def repeats(typed: Typed, names: list[str], single: bool) -> list[Problem]:
     lines, earlier = typed.line(rows), typed.line(firsts)
     file = typed.resource.path
     if single:
-        values = typed.table.columns[names[0]].take(pa.array(rows)).to_pylist()
+        values = cells(typed.table.columns[names[0]], rows)
         return [Problem(file, line, names[0], f"'{shown(v)}' repeats line {at}: it must be unique", "unique")
                 for line, at, v in zip(lines, earlier, values)]
-    cells = [typed.table.columns[n].take(pa.array(rows)).to_pylist() for n in names]
+    keys = [cells(typed.table.columns[n], rows) for n in names]
     return [Problem(file, line, None, f"repeats the primary key ({', '.join(names)}: "
-                    f"{', '.join(shown(c[i]) for c in cells)}) of line {at}", "primary-key")
+                    f"{', '.join(shown(k[i]) for k in keys)}) of line {at}", "primary-key")
             for i, (line, at) in enumerate(zip(lines, earlier))]
 
 
@@ -359,6 +359,6 @@ def dangling(typed: Typed, key, target: Typed) -> list[Problem]:
     column = ", ".join(key.fields)
     names = ", ".join(key.reference)
     article = "an" if names[:1] in "aeiou" else "a"
-    values = pc.replace_substring(own.take(pa.array(rows)), "\x1f", ", ").to_pylist()
+    values = [v.replace("\x1f", ", ") for v in cells(own, rows)]  # the key's fields, as joined
     return [Problem(typed.resource.path, line, column, f"'{shown(v)}' is not {article} {names} in "
                     f"{target.resource.path}", "foreign-key") for line, v in zip(typed.line(rows), values)]
