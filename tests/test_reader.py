@@ -390,3 +390,15 @@ def test_a_header_of_exactly_as_many_columns_as_allowed_is_read():
 ])
 def test_each_format_problem_says_what_to_do(tmp_path, chunk, raw, expected):
     assert [shown(p) for p in scanned(tmp_path, raw).problems] == [expected]
+
+
+def test_cells_for_messages_are_taken_from_any_chunk_in_the_order_asked():
+    import pyarrow as pa
+
+    from scripts.typed import cells
+
+    column = pa.chunked_array([pa.array(["a", "b"]), pa.array([], pa.string()), pa.array(["c", None, "e"])])
+    rows = [4, 0, 2, 3, 1, 2]
+    assert cells(column, rows) == [column.to_pylist()[r] for r in rows] == ["e", "a", "c", None, "b", "c"]
+    assert cells(column, []) == []
+    assert cells(pa.array([1.5, 2.5]), [1]) == [2.5]  # an array that is not chunked
