@@ -43,6 +43,7 @@ TABLE_RULES = {
 class CheckedTable:
     schema: pa.DataFrameSchema
     rules: list[Rule]  # rules[i] is schema.checks[i]
+    failing: dict[str, pd.Series]  # by rule name, the rows where a rule failed when the schema last ran
 
 
 def build(package: dict, frames: dict[str, pd.DataFrame], today: datetime.date | None = None,
@@ -63,8 +64,9 @@ def build(package: dict, frames: dict[str, pd.DataFrame], today: datetime.date |
         rules = (common_rules(table_schema) + TABLE_RULES.get(name, lambda *_: [])(package, today)
                  + cross_table.rules(name, package, whole))
         rules = [r for r in rules if name in complete or not r.whole_table]
-        schema = pa.DataFrameSchema(checks=[r.check() for r in rules], name=name)
-        built[name] = CheckedTable(schema, rules)
+        failing = {}
+        schema = pa.DataFrameSchema(checks=[r.check(failing) for r in rules], name=name)
+        built[name] = CheckedTable(schema, rules, failing)
     return built
 
 
@@ -99,11 +101,12 @@ def check(package: dict, frames: dict[str, pd.DataFrame], paths: dict[str, str],
     problems = []
     for name, data in frames.items():
         table = checked[name]
+        table.failing.clear()
         try:
             table.schema.validate(data, lazy=True, inplace=True)
         except pa.errors.SchemaErrors as failed:
             own = [p for p in reported if p.file == paths[name]]
-            problems += [Problem(paths[name], *found) for found in failures(failed.failure_cases, table, data, own)]
+            problems += [Problem(paths[name], *found) for found in failures(failed.schema_errors, table, data, own)]
         except LacksColumn as lacking:
             problems.append(rules_cannot_run(KeyError(lacking.column), name))
     return problems
@@ -119,24 +122,37 @@ def rules_cannot_run(missing: KeyError, table: str | None = None):
                    "read: restore it, or change the rules with it", "rules-cannot-run")
 
 
-def failures(cases: pd.DataFrame, table: CheckedTable, data: pd.DataFrame, reported: list):
-    """pandera's failure cases → (line, column, message, code), one per failing row and rule.
-    The rows are fetched once, together: one `data.loc` per failure costs more than the
-    rules themselves when a large table has many."""
+def failures(errors: list, table: CheckedTable, data: pd.DataFrame, reported: list):
+    """pandera's failed checks → (line, column, message, code), one per failing row and rule.
+    The failing rows are fetched once, together: one `data.loc` per failure costs more than
+    the rules themselves when a large table has many."""
     rows_reported = {p.line for p in reported if p.column is None}
     cells_reported = {(p.line, p.column) for p in reported}
-    kept, seen = [], set()
-    for case in cases.itertuples(index=False):
-        if case.check_number is None or case.check_number != case.check_number:
-            raise RuntimeError(f"pandera reported a failure of no rule: {case.check}")  # a bug: no built-in checks
-        rule = table.rules[int(case.check_number)]
-        line = None if case.index is None or case.index != case.index else int(case.index)
-        if (rule.name, line) in seen or line in rows_reported or any((line, c) in cells_reported
-                                                                     for c in rule.reads_columns()):
-            continue  # pandera lists a row-wide failure once per column
-        seen.add((rule.name, line))
-        kept.append((rule, line))
-    lines = sorted({line for _, line in kept if line is not None})
-    rows = data.loc[lines].to_dict("index") if lines else {}
+    kept = []
+    for error in errors:
+        if error.check_index is None:  # a bug: the schemas have no checks but the rules
+            raise RuntimeError(f"pandera reported a failure of no rule: {error}")
+        rule = table.rules[error.check_index]
+        if not (rule.whole_table or rule.name in table.failing):  # a bug: the rule raised
+            raise RuntimeError(f"the rule {rule.name} could not run: {error}")
+        if rule.whole_table:
+            kept.append((rule, None))
+            continue
+        for line in data.index[table.failing[rule.name].to_numpy()].tolist():
+            if line not in rows_reported and not any((line, c) in cells_reported for c in rule.reads_columns()):
+                kept.append((rule, line))
+    rows = rows_at(data, sorted({line for _, line in kept if line is not None}))
     return [(line, rule.column, rule.explain(rows[line]), rule.name) if line is not None
             else (None, None, rule.explain_table(data), rule.name) for rule, line in kept]
+
+
+def rows_at(data: pd.DataFrame, lines: list[int]) -> dict[int, dict]:
+    """The rows of `data` at `lines`, as dicts. A text column is taken chunk by chunk
+    (`data.loc` would have pyarrow join its chunks, a copy of the whole column)."""
+    from scripts.typed import cells
+    import pyarrow as pa_
+
+    positions = data.index.get_indexer(lines)
+    columns = {name: cells(pa_.array(series.array), positions) if isinstance(series.dtype, pd.StringDtype)
+               else series.iloc[positions].tolist() for name, series in data.items()}
+    return {line: {name: values[i] for name, values in columns.items()} for i, line in enumerate(lines)}

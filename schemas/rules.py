@@ -47,12 +47,23 @@ class Rule:
         """A rule about the table as a whole (a row that is missing)."""
         return self.details is not None
 
-    def check(self) -> pa.Check:
+    def check(self, failing: dict[str, pd.Series]) -> pa.Check:
+        """The rule as a pandera check of the whole table, which passes or fails as one
+        bool; the rows where it fails go to `failing[name]`. (Given the rows, pandera would
+        copy each failing row as a failure case, and the take that selects them copies every
+        text column whole first, as pyarrow joins a chunked column's chunks: 300 MB at a
+        million rows, for values the messages read from the frame anyway.)"""
         def passes(df):
             try:
-                return self.passes(df)
+                kept = self.passes(df)
             except KeyError as missing:  # a column the table lacks: an edited descriptor
                 raise LacksColumn(missing.args[0] if missing.args else "") from None
+            if not isinstance(kept, pd.Series):
+                return bool(kept)  # a rule about the table as a whole
+            if kept.all():
+                return True
+            failing[self.name] = ~kept.astype(bool)
+            return False
         return pa.Check(passes, name=self.name, error=self.name)
 
     def reads_columns(self) -> tuple[str, ...]:

@@ -39,7 +39,7 @@ def failing(rule: Rule, df: pd.DataFrame):
     result = rule.passes(df)
     if rule.whole_table:
         return bool(result)
-    assert list(result.index) == list(df.index)  # pandera reads the lines from the index
+    assert list(result.index) == list(df.index)  # the validator reads the failing rows by position
     return [line for line, ok in zip(df.index, result) if not ok]
 
 
@@ -573,6 +573,41 @@ def test_a_failed_rule_is_one_problem_at_its_line_and_column_named_by_the_rule()
                                              "host_differs_from_visitor"),
                                             ("data/visits.csv", 4, "host_country", "is the visitor's country too (UZ)",
                                              "host_differs_from_visitor")]
+
+
+def test_failing_rows_are_found_and_worded_across_the_chunks_of_a_text_column():
+    """A column read from a large file comes in chunks; the rows for messages are taken
+    chunk by chunk, and by position, whatever the lines are."""
+    import pyarrow as pa
+
+    visits_ = table_frame("visits", visitor_country=["KZ", "UZ", "UZ", "KZ", "UZ"], host_country=["UZ"] * 5)
+    visits_.index = pd.Index([2, 5, 6, 40, 41], name="line")
+    for column in ("visitor_country", "host_country"):
+        values = visits_[column].tolist()
+        visits_[column] = pd.Series(pa.chunked_array([values[:2], values[2:]]).to_pandas().array, index=visits_.index)
+    assert visits_["host_country"].array.__arrow_array__().num_chunks == 2
+    found = checked({"visits": visits_})
+    assert [(c[1], c[3]) for c in found] == [(5, "is the visitor's country too (UZ)"),
+                                             (6, "is the visitor's country too (UZ)"),
+                                             (41, "is the visitor's country too (UZ)")]
+
+
+def test_the_rules_of_a_table_have_distinct_names():
+    """A failed rule's rows are kept by its name (CheckedTable.failing), and its problems carry it as their code."""
+    frames = {r["name"]: table_frame(r["name"], **{r["schema"]["fields"][0]["name"]: [None]})
+              for r in DESCRIPTOR["resources"]}
+    for name, table in schemas.build(DESCRIPTOR, frames, TODAY).items():
+        names = [r.name for r in table.rules]
+        assert len(names) == len(set(names)), name
+
+
+def test_a_rule_that_raises_is_a_bug_named_not_a_problem_of_the_data(monkeypatch):
+    def raises(df):
+        raise ValueError("a bug")
+
+    monkeypatch.setitem(schemas.TABLE_RULES, "visits", lambda *_: [Rule("broken_rule", "city", "m", raises)])
+    with pytest.raises(RuntimeError, match="broken_rule"):
+        checked({"visits": table_frame("visits", city=["Tashkent"])})
 
 
 @pytest.mark.parametrize("line, column, quiet", [
