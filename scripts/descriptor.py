@@ -453,8 +453,17 @@ def localised(descriptor: dict, exception) -> list[tuple[tuple, str, str]]:
         found += in_fields + [(("resources", n), e) for e in faults if e.note not in said]
     if not found:
         found = [((), e) for e in exception.reasons or [exception.error]]
-    return [(path, f"{e.note or e.message} (the Data Package standard, checked by frictionless)", f"standard-{e.type}")
-            for path, e in found]
+    return [(path + at_property(e.note), f"{e.note or e.message} (the Data Package standard, checked by frictionless)",
+             f"standard-{e.type}") for path, e in found]
+
+
+def at_property(note: str | None) -> tuple:
+    """The path below the object checked that frictionless names in its words ("… at
+    property 'sources/0/title'"), so the problem has that value's line."""
+    import re
+
+    found = re.search(r" at property '([^']*)'", note or "")
+    return tuple(int(part) if part.isdigit() else part for part in found.group(1).split("/") if part) if found else ()
 
 
 def rejected(open_) -> list:

@@ -402,7 +402,7 @@ def read_header(head: bytes, resource: Resource) -> tuple[list[str] | None, list
     file, names = resource.path, resource.field_names
     end = head.find(b"\n")
     first = (head if end == -1 else head[:end]).removesuffix(b"\r")  # CRLF is reported by scan, not fatal
-    if end == -1 and len(head) > MAX_HEADER:
+    if len(first) > MAX_HEADER:
         return None, [Problem(file, 1, None, f"has a first line over {MAX_HEADER:,} bytes: that is not a header",
                               "header-too-long")]
     try:

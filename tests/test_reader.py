@@ -43,6 +43,8 @@ GOOD = [
     b'a,b\n"x,y","p\nq"\n',
     b'a,b\n1,"2"',              # no final line end
     b'a,b\n1,""""\n',           # a cell that is one quote
+    b'"a",b\n1,2\n',           # the file starts with a quote
+    b'a,b\n"p\nq",\n,1\n2,3\n',  # one line break in a cell, and an empty cell
 ]
 
 
@@ -50,6 +52,48 @@ GOOD = [
 def test_well_quoted_files_pass(tmp_path, chunk, raw):
     assert faults(tmp_path, raw) == []
     assert list(csv.reader(io.StringIO(raw.decode(), newline=""), strict=True))  # and csv agrees they are sound
+
+
+@pytest.mark.parametrize("raw", GOOD)
+def test_well_quoted_files_are_read_as_the_csv_module_reads_them(tmp_path, chunk, raw):
+    records, starts, line = [], [], 1
+    parsed = csv.reader(io.StringIO(raw.decode(), newline=""), strict=True)
+    for record in parsed:
+        records.append([cell or None for cell in record])  # an empty cell is missing
+        starts.append(line)
+        line = parsed.line_num + 1
+    table = read(tmp_path, raw)
+    assert table.problems == []
+    assert table.lines.dtype.kind == "i" and table.lines.tolist() == starts[1:]
+    assert [table.columns[name].to_pylist() for name in ("a", "b")] == [list(c) for c in zip(*records[1:])]
+
+
+def test_cells_with_line_breaks_are_read_whole_whichever_block_they_straddle(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "BLOCK", 64)  # pyarrow parses blocks on several threads
+    rows = [(f"{n}", f"line {n}\nand {n}, \"quoted\"") for n in range(300)]
+    raw = b"a,b\n" + "".join(f'{a},"{b.replace(chr(34), 2 * chr(34))}"\n' for a, b in rows).encode()
+    table = read(tmp_path, raw)
+    assert table.problems == []
+    assert table.columns["b"].to_pylist() == [b for _, b in rows]
+    assert table.lines.tolist() == list(range(2, 2 + 2 * len(rows), 2))
+
+
+@pytest.mark.parametrize("raw, lines, blank", [
+    (b'a,b\n1,2\n\n3,4\n', [2, 4], [3]),           # an empty line between rows
+    (b'a,b\n1,2\n\n', [2], [3]),                   # after the last
+    (b'a,b\n"p\nq",1\n\n,,\n', [2], [4]),          # after a cell of two lines; then a ragged row
+])
+def test_an_empty_line_is_a_blank_row_at_its_line(tmp_path, chunk, raw, lines, blank):
+    table = read(tmp_path, raw)
+    assert table.lines.tolist() == lines
+    assert [shown(p) for p in table.problems if p.code == "blank-row"] == [
+        f"data/t.csv:{line}: has no values: remove the line (kzuz fmt does)" for line in blank]
+
+
+def test_a_ragged_row_of_several_lines_moves_the_rows_after_it(tmp_path, chunk):
+    table = read(tmp_path, b'a,b\n"x\ny\nz",2,3\n4,5\n"p\nq",6\n7,8\n')
+    assert [(p.line, p.code) for p in table.problems] == [(2, "extra-cell")]
+    assert table.lines.tolist() == [5, 6, 8]
 
 
 @pytest.mark.parametrize("raw, line, code", [
@@ -60,6 +104,7 @@ def test_well_quoted_files_pass(tmp_path, chunk, raw):
     (b'a,b\n1, "x"\n', 2, "quote"),                      # a space before the opening quote
     (b'a,b\n1,2\n3,"4\n5,6\n', 3, "unclosed-quote"),     # never closed: the line where it opens
     (b'a,b\n"1",2\n3,"4', 3, "unclosed-quote"),
+    (b'a,b\n3,"4\nx ""q"" y\n5,6\n', 2, "unclosed-quote"),  # the quotes after it open nothing
 ])
 def test_a_quote_out_of_place_is_found_at_its_line(tmp_path, chunk, raw, line, code):
     assert faults(tmp_path, raw) == [(line, code)]
@@ -73,6 +118,7 @@ def test_a_quote_out_of_place_is_found_at_its_line(tmp_path, chunk, raw, line, c
     (b'a,b\n1,2\n3,4\r', [(3, "cr")], True),           # the last byte
     (b'a,b\r\n1,2\r\n3\r4\r\n', [(1, "crlf"), (3, "cr")], True),
     (b'\xef\xbb\xbfa,b\n1,2\n', [(1, "bom")], False),
+    (b'\xef\xbb\xbf"a",b\n1,2\n', [(1, "bom")], False),   # what follows the BOM is read from its first byte
     (b'', [(None, "empty-file")], True),
 ])
 def test_line_ends_and_byte_order_marks(tmp_path, chunk, raw, expected, fatal):
@@ -105,23 +151,55 @@ def resource(*names: str) -> Resource:
     return Resource("t", "t.csv", [{"name": n, "type": "string"} for n in names], [], [], [""], {})
 
 
-@pytest.mark.parametrize("head, names, header, codes", [
-    (b"a,b\n", ("a", "b"), ["a", "b"], []),
-    (b"b,a\n", ("a", "b"), ["b", "a"], ["incorrect-label", "incorrect-label"]),  # read by name, reported
-    (b"a,b,c\n", ("a", "b"), None, ["extra-label"]),
-    (b"a\n", ("a", "b"), None, ["missing-label"]),
-    (b"a,a\n", ("a", "b"), None, ["duplicate-label", "missing-label"]),
-    (b"a,\n", ("a", "b"), None, ["blank-label", "missing-label"]),
-    (b"a;b\n", ("a", "b"), None, ["delimiter"]),
-    (b"a\tb\n", ("a", "b"), None, ["delimiter"]),
-    (b"\n", ("a", "b"), None, ["blank-header"]),
-    (b"a,b\r\n", ("a", "b"), ["a", "b"], []),                 # CRLF is reported by scan, not here
-    (b"\xff,b\n", ("a", "b"), None, ["encoding"]),
+@pytest.mark.parametrize("raw, suspect", [
+    ("a,b\n1,\u202e2\n" + "3,4\n" * 20, True),   # found early, and kept over the clean chunks after it
+    ("a,b\n" + "3,4\n" * 20 + "1,\u200b\n", True),  # found late
+    ("a,b\n1,\u00e9\u2014\n" + "3,4\n" * 20, False),
 ])
-def test_the_header_is_read_by_name(head, names, header, codes):
-    found, problems = read_header(head, resource(*names))
+def test_the_scan_says_whether_the_cells_must_be_searched_for_characters_they_may_not_hold(tmp_path, chunk, raw,
+                                                                                          suspect):
+    assert scanned(tmp_path, raw.encode()).unicode is suspect
+
+
+COLUMNS = "the columns are a, b"
+INCORRECT = "the columns are a, b, in that order (kzuz fmt reorders them)"
+COMMAS = "use commas (save as CSV UTF-8, comma-delimited)"
+
+
+@pytest.mark.parametrize("head, names, header, problems", [
+    (b"a,b\n", ("a", "b"), ["a", "b"], []),
+    (b"b,a\n", ("a", "b"), ["b", "a"], [  # read by name, reported
+        ("t.csv:1: b: the header has 'b' where the schema has 'a': " + INCORRECT, "incorrect-label"),
+        ("t.csv:1: a: the header has 'a' where the schema has 'b': " + INCORRECT, "incorrect-label")]),
+    (b"a,b,c\n", ("a", "b"), None, [("t.csv:1: c: column 'c' is not in the schema: " + COLUMNS, "extra-label")]),
+    (b"a\n", ("a", "b"), None, [("t.csv:1: b: column 'b' is missing from the header: " + COLUMNS, "missing-label")]),
+    (b"a,a\n", ("a", "b"), None, [("t.csv:1: a: column 'a' appears twice in the header", "duplicate-label"),
+                                  ("t.csv:1: b: column 'b' is missing from the header: " + COLUMNS, "missing-label")]),
+    (b"a,\n", ("a", "b"), None, [("t.csv:1: the header has an empty column name (column 2): " + COLUMNS, "blank-label"),
+                                 ("t.csv:1: b: column 'b' is missing from the header: " + COLUMNS, "missing-label")]),
+    (b"a;b\n", ("a", "b"), None, [("t.csv:1: is separated by semicolons: " + COMMAS, "delimiter")]),
+    (b"a\tb\n", ("a", "b"), None, [("t.csv:1: is separated by tabs: " + COMMAS, "delimiter")]),
+    (b"a;x,b\n", ("a", "b"), None, [  # two columns: not another separator, a column misnamed
+        ("t.csv:1: a;x: column 'a;x' is not in the schema: " + COLUMNS, "extra-label"),
+        ("t.csv:1: a: column 'a' is missing from the header: " + COLUMNS, "missing-label")]),
+    (b"x;y\n", ("a",), None, [  # a schema of one column: a semicolon may be in a name
+        ("t.csv:1: x;y: column 'x;y' is not in the schema: the columns are a", "extra-label"),
+        ("t.csv:1: a: column 'a' is missing from the header: the columns are a", "missing-label")]),
+    (b"\n", ("a", "b"), None, [("t.csv:1: is blank: the header must be the first line (a, b)", "blank-header")]),
+    (b"a,b\r\n", ("a", "b"), ["a", "b"], []),                 # CRLF is reported by scan, not here
+    (b"\xff,b\n", ("a", "b"), None, [("t.csv:1: is not UTF-8 (byte 0xFF cannot be read): save the file as UTF-8",
+                                      "encoding")]),
+    (b"a" * 60 + b",b\n", ("a", "b"), None, [
+        (f"t.csv:1: {'a' * 60}: column '{'a' * 60}' is not in the schema: " + COLUMNS, "extra-label"),
+        ("t.csv:1: a: column 'a' is missing from the header: " + COLUMNS, "missing-label")]),
+    (b"a" * 61 + b",b\n", ("a", "b"), None, [  # a long name is shortened where it is shown
+        (f"t.csv:1: {'a' * 60}…: column '{'a' * 60}…' is not in the schema: " + COLUMNS, "extra-label"),
+        ("t.csv:1: a: column 'a' is missing from the header: " + COLUMNS, "missing-label")]),
+])
+def test_the_header_is_read_by_name(head, names, header, problems):
+    found, said = read_header(head, resource(*names))
     assert found == header
-    assert [p.code for p in problems] == codes
+    assert [(shown(p), p.code) for p in said] == problems
 
 
 def test_a_header_of_many_columns_is_refused_in_one_message():
@@ -134,7 +212,8 @@ def test_a_header_of_many_columns_is_refused_in_one_message():
 
 def test_a_first_line_longer_than_a_header_can_be_is_refused():
     found, problems = read_header(b"a" * (reader.MAX_HEADER + 1), resource("a"))
-    assert found is None and [p.code for p in problems] == ["header-too-long"]
+    assert found is None and [(shown(p), p.code) for p in problems] == [
+        (f"t.csv:1: has a first line over {reader.MAX_HEADER:,} bytes: that is not a header", "header-too-long")]
     found, problems = read_header(b"a" * reader.MAX_HEADER, resource("a" * reader.MAX_HEADER))
     assert (found, problems) == (["a" * reader.MAX_HEADER], [])  # as long as a header can be: read
 
@@ -209,26 +288,27 @@ def test_a_problem_after_blank_first_lines_counts_them(tmp_path, chunk):
     assert faults(tmp_path, b'\n\nx"y,1\n') == [(3, "quote")]
 
 
-def read(tmp_path, raw: bytes, missing=("",)):
+def read(tmp_path, raw: bytes, missing=("",), names=("a", "b")):
     from scripts.package import Package, read_table
 
     (tmp_path / "data").mkdir(exist_ok=True)
     (tmp_path / "data" / "t.csv").write_bytes(raw)
-    return read_table(Package(tmp_path, {}), Resource("t", "data/t.csv", [{"name": "a", "type": "string"},
-                                                                         {"name": "b", "type": "string"}],
+    return read_table(Package(tmp_path, {}), Resource("t", "data/t.csv", [{"name": n, "type": "string"} for n in names],
                                                       [], [], list(missing), {}))
 
 
 @pytest.mark.parametrize("raw, line, byte", [
     (b'a,b\n1,2\n3,\xff\n', 3, 0xFF),
+    (b'\xc3\xa9,b\n1,2\n3,\xff\n', 3, 0xFF),                              # read from the first byte
     (b'a,b\n\xd0\xb0\xd0\xb0\xd0\xb0,\xe2\x80\x94\n5,\xc3(\n', 3, 0xC3),  # valid characters cut by chunks first
     (b'a,b\n1,2\n\n3,\xe2\x80', 4, 0xE2),                                  # cut by the end of the file
     (b'a,b\n1,\xed\xa0\x80\n', 2, 0xED),                                   # a surrogate is not UTF-8
 ])
 def test_a_row_that_is_not_utf8_is_found_at_its_line(tmp_path, monkeypatch, raw, line, byte):
+    names = ("é", "b") if raw.startswith("é".encode()) else ("a", "b")
     for size in (1, 2, 3, 5, 7, 1 << 23):
         monkeypatch.setattr(reader, "CHUNK", size)
-        assert [(shown(p), p.code) for p in read(tmp_path, raw).problems] == [
+        assert [(shown(p), p.code) for p in read(tmp_path, raw, names=names).problems] == [
             (f"data/t.csv:{line}: is not UTF-8 (byte 0x{byte:02X} cannot be read): save the file as UTF-8",
              "encoding")], size
 
@@ -248,12 +328,19 @@ def test_only_the_schemas_missing_values_read_as_missing(tmp_path):
     assert read(tmp_path, raw, missing=["-"]).columns["b"].to_pylist() == ["null", "", "N/A"]
 
 
-@pytest.mark.parametrize("raw, cells", [(b'a,b\n1\n', 1), (b'a,b\n1,2,3\n', 3), (b'a,b\n1,2,3,4\n', 4)])
-def test_a_row_of_the_wrong_width_says_how_many_cells_it_has(tmp_path, raw, cells):
-    fix = ("add the missing commas (and quote any cell that contains a comma)" if cells < 2
-           else "quote any cell that contains a comma")
-    assert [shown(p) for p in read(tmp_path, raw).problems] == [
-        f"data/t.csv:2: has {cells} cell{'s' * (cells != 1)} where the header has 2: {fix}"]
+MISSING_COMMAS = "add the missing commas (and quote any cell that contains a comma)"
+
+
+@pytest.mark.parametrize("raw, names, expected", [
+    (b'a,b\n1\n', "ab", ("has 1 cell where the header has 2: " + MISSING_COMMAS, "missing-cell")),
+    (b'a,b,c\n1,2\n', "abc", ("has 2 cells where the header has 3: " + MISSING_COMMAS, "missing-cell")),
+    (b'a,b\n1,2,3\n', "ab", ("has 3 cells where the header has 2: quote any cell that contains a comma", "extra-cell")),
+    (b'a,b\n1,2,3,4\n', "ab", ("has 4 cells where the header has 2: quote any cell that contains a comma",
+                                "extra-cell")),
+])
+def test_a_row_of_the_wrong_width_says_how_many_cells_it_has(tmp_path, raw, names, expected):
+    message, code = expected
+    assert [(shown(p), p.code) for p in read(tmp_path, raw, names=names).problems] == [(f"data/t.csv:2: {message}", code)]
 
 
 @pytest.mark.parametrize("error, expected", [
@@ -330,16 +417,18 @@ def test_a_file_over_its_limit_is_refused_before_it_is_read_whole(tmp_path):
 
 
 def test_a_resource_is_read_from_its_descriptor_with_keys_and_missing_values():
-    resource = reader.resource_of({"name": "t", "path": "data/t.csv", "schema": {
-        "fields": [{"name": "a", "type": "string"}, {"name": "b", "type": "string"}], "primaryKey": "a",
-        "foreignKeys": [{"fields": "b", "reference": {"resource": "", "fields": "a"}},
-                        {"fields": ["a", "b"], "reference": {"resource": "u", "fields": ["x", "y"]}}],
-        "missingValues": ["", "-"]}})
-    assert (resource.name, resource.path, resource.field_names) == ("t", "data/t.csv", ["a", "b"])
-    assert resource.primary_key == ["a"]
-    assert resource.foreign_keys == [reader.ForeignKey(("b",), "t", ("a",)), reader.ForeignKey(("a", "b"), "u",
-                                                                                               ("x", "y"))]
+    spec = {"name": "t", "path": "data/t.csv", "schema": {
+        "fields": [{"name": "id", "type": "string"}, {"name": "to", "type": "string"}], "primaryKey": "id",
+        "foreignKeys": [{"fields": "to", "reference": {"resource": "", "fields": "id"}},
+                        {"fields": ["id", "to"], "reference": {"resource": "u", "fields": ["x", "y"]}}],
+        "missingValues": ["", "-"]}}
+    resource = reader.resource_of(spec)
+    assert (resource.name, resource.path, resource.field_names) == ("t", "data/t.csv", ["id", "to"])
+    assert resource.primary_key == ["id"]  # a name alone is a list of one
+    assert resource.foreign_keys == [reader.ForeignKey(("to",), "t", ("id",)),
+                                     reader.ForeignKey(("id", "to"), "u", ("x", "y"))]
     assert resource.missing_values == ["", "-"]
+    assert resource.descriptor is spec
     plain = reader.resource_of({"name": "t", "path": "p", "schema": {"fields": []}})
     assert (plain.primary_key, plain.foreign_keys, plain.missing_values) == ([], [], [""])
 
@@ -366,7 +455,7 @@ def test_a_directory_without_a_descriptor_is_not_a_package(tmp_path):
 def test_a_header_that_cannot_be_read_by_name_says_why(head, message):
     header, problems = read_header(head, Resource("t", "t.csv", [{"name": "a"}, {"name": "b"}], [], [], [""], {}))
     assert header is None
-    assert [(p.line, p.message) for p in problems] == [(1, message)]
+    assert [shown(p) for p in problems] == [f"t.csv:1: {message}"]
 
 
 def test_a_header_of_exactly_as_many_columns_as_allowed_is_read():
@@ -402,3 +491,93 @@ def test_cells_for_messages_are_taken_from_any_chunk_in_the_order_asked():
     assert cells(column, rows) == [column.to_pylist()[r] for r in rows] == ["e", "a", "c", None, "b", "c"]
     assert cells(column, []) == []
     assert cells(pa.array([1.5, 2.5]), [1]) == [2.5]  # an array that is not chunked
+
+
+@pytest.mark.parametrize("resource, package, expected", [
+    ('"sources": [{"title": 5}],', '"licenses": [{"name": "CC-BY-4.0"}]',
+     (4, "resources[0].sources[0].title", "5 is not of type 'string' at property 'sources/0/title'",
+      "standard-resource-error")),
+    ('', '"licenses": [{"title": 5}]',
+     (6, "licenses[0].title", "5 is not of type 'string' at property 'licenses/0/title'", "standard-package-error")),
+    ('', '"keywords": "x"', (6, "keywords", "'x' is not of type 'array' at property 'keywords'",
+                             "standard-package-error")),
+])
+def test_a_fault_against_the_standard_is_found_at_the_line_of_its_value(tmp_path, resource, package, expected):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_text("a\n1\n")
+    (tmp_path / "datapackage.json").write_text(
+        '{\n  "name": "t",\n  "resources": [{"name": "t", "path": "data/t.csv",\n'
+        f'    {resource}\n    "schema": {{"fields": [{{"name": "a", "type": "string"}}]}}}}],\n  {package}\n}}\n')
+    opened = reader.open_package(tmp_path, standard=False)
+    assert opened.problems == []
+    line, column, message, code = expected
+    assert [(p.file, p.line, p.column, p.message, p.code) for p in opened.standard_problems()()] == [
+        ("datapackage.json", line, column, f"{message} (the Data Package standard, checked by frictionless)", code)]
+
+
+def write_package(directory, descriptor: str, rows: str = "a\n1\n"):
+    (directory / "data").mkdir()
+    (directory / "data" / "t.csv").write_text(rows)
+    (directory / "datapackage.json").write_text(descriptor)
+
+
+SCHEMA = '"schema": {"fields": [{"name": "a", "type": "string"}]}'
+
+
+def test_a_package_is_opened_with_its_descriptor_checked_against_the_standard_unless_told_not_to(tmp_path):
+    write_package(tmp_path, '{\n  "name": "t",\n  "resources": [{"name": "t", "path": "data/t.csv",\n'
+                            f'    {SCHEMA}}}],\n  "keywords": "x"\n}}\n')
+    checked = reader.open_package(tmp_path)
+    assert [(p.file, p.line, p.column, p.code) for p in checked.problems] == [
+        ("datapackage.json", 5, "keywords", "standard-package-error")]
+    assert (checked.directory, checked.resources) == (tmp_path, [])
+    unchecked = reader.open_package(tmp_path, standard=False)
+    assert unchecked.problems == [] and [r.name for r in unchecked.resources] == ["t"]
+    assert (unchecked.directory, unchecked.descriptor["keywords"], unchecked.lines(("keywords",))) == (tmp_path, "x", 5)
+
+
+def test_a_package_that_is_not_safe_is_refused_with_the_line_of_the_value_either_way(tmp_path):
+    write_package(tmp_path, '{\n  "name": "t",\n  "resources": [{"name": "t",\n    "path": "https://example.org/t.csv",'
+                            f'\n    {SCHEMA}}}]\n}}\n')
+    for standard in (True, False):
+        opened = reader.open_package(tmp_path, standard=standard)
+        assert [(p.line, p.column) for p in opened.problems] == [(4, "resources[0].path")]
+        assert (opened.directory, opened.resources, opened.lines(("resources", 0, "path"))) == (tmp_path, [], 4)
+
+
+def test_a_descriptor_over_its_limit_is_not_read_whole(tmp_path, monkeypatch):
+    from scripts import descriptor
+
+    write_package(tmp_path, '{"name": "t", "resources": []}')
+    monkeypatch.setattr(descriptor, "MAX_BYTES", 10)
+    opened = reader.open_package(tmp_path, standard=False)
+    assert [(p.file, p.code) for p in opened.problems] == [("datapackage.json", "file-too-large")]
+    assert (opened.directory, opened.descriptor) == (tmp_path, None)
+
+
+def test_a_file_is_read_whole_when_no_limit_is_given(tmp_path):
+    (tmp_path / "t.json").write_bytes(b"x" * 100)
+    assert reader.read_file(tmp_path, "t.json") == b"x" * 100
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["", "BOM"])
+@pytest.mark.parametrize("end", [b"\n", b"\r\n"], ids=["LF", "CRLF"])
+def test_a_header_as_long_as_a_header_may_be_is_read_and_one_byte_longer_is_not(tmp_path, bom, end):
+    name = "a" * reader.MAX_HEADER
+    said = ["bom"] * bool(bom) + ["crlf"] * (end == b"\r\n")
+    table = read(tmp_path, bom + name.encode() + end + b"1" + end, names=[name])
+    assert [p.code for p in table.problems] == said and table.columns[name].to_pylist() == ["1"]
+    longer = read(tmp_path, bom + name.encode() + b"a" + end + b"1" + end, names=[name])
+    assert [p.code for p in longer.problems] == said + ["header-too-long"]
+    assert not longer.readable
+
+
+def test_a_file_with_a_bom_is_read_by_its_names_after_it(tmp_path):
+    table = read(tmp_path, b"\xef\xbb\xbfa,b\n1,2\n")
+    assert [p.code for p in table.problems] == ["bom"]
+    assert table.columns["a"].to_pylist() == ["1"]
+
+
+def test_the_scans_problems_and_the_headers_are_both_kept(tmp_path):
+    table = read(tmp_path, b"b,a\r\n1,2\r\n")
+    assert [(p.line, p.code) for p in table.problems] == [(1, "crlf"), (1, "incorrect-label"), (1, "incorrect-label")]
