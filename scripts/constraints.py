@@ -19,7 +19,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .descriptor import DESCRIPTOR
-from .package import Package
 from .problems import Problem
 from .typed import Typed, cells, parse, shown, words
 
@@ -41,35 +40,40 @@ def name_of(character: str) -> str:
 
 # Cells -------------------------------------------------------------------------------
 
-def check_cells(typed: Typed, package: Package) -> list[Problem]:
+def check_cells(typed: Typed, pool=None) -> list[Problem]:
     """Adds the cell problems of `typed` to it; returns problems about the descriptor
-    itself (a pattern RE2 cannot compile)."""
-    descriptor_problems = []
+    itself (a pattern RE2 cannot compile). `pool` (an Executor) checks the columns side by
+    side: each writes only its own column's marks, and the problems are sorted later."""
     identifiers = key_fields(typed.resource)
-    for spec in typed.resource.fields:
-        name, constraints = spec["name"], spec.get("constraints", {})
-        values, text = typed.values[name], typed.table.columns[name]
-        present = values.is_valid().to_numpy(zero_copy_only=False)
-        if constraints.get("required") or name in typed.resource.primary_key:
-            typed.reject(name, ~present & ~typed.rejected[name], required)
-        if spec["type"] == "string":
-            padded, formula = ends(text, present)
-            typed.reject(name, padded, untrimmed)
-            hygiene(typed, name, text, name in identifiers)
-        if "enum" in constraints:
-            typed.reject(name, present & ~in_enum(spec, values, constraints["enum"]), one_of(text, constraints["enum"]))
-        if "pattern" in constraints:
-            try:
-                fits = per_value(text, lambda cells: pc.match_substring_regex(cells, f"^(?:{constraints['pattern']})$"))
-            except pa.ArrowInvalid as error:
-                descriptor_problems.append(Problem(DESCRIPTOR, None, f"{typed.resource.name}.{name}",
-                                                   f"pattern cannot be used: {str(error)[:120]}", "descriptor-pattern"))
-            else:
-                typed.reject(name, present & ~fits, form(text, spec))
-        lengths(typed, name, text, present, constraints)
-        bounds(typed, name, values, present, constraints, spec["type"])
-        if spec["type"] == "string":
-            typed.reject(name, formula, spreadsheet(text))
+    found = (pool.map if pool else map)(lambda spec: check_column(typed, spec, identifiers), typed.resource.fields)
+    return [problem for column in found for problem in column]
+
+
+def check_column(typed: Typed, spec: dict, identifiers: set[str]) -> list[Problem]:
+    descriptor_problems = []
+    name, constraints = spec["name"], spec.get("constraints", {})
+    values, text = typed.values[name], typed.table.columns[name]
+    present = values.is_valid().to_numpy(zero_copy_only=False)
+    if constraints.get("required") or name in typed.resource.primary_key:
+        typed.reject(name, ~present & ~typed.rejected[name], required)
+    if spec["type"] == "string":
+        padded, formula = ends(text, present)
+        typed.reject(name, padded, untrimmed)
+        hygiene(typed, name, text, name in identifiers)
+    if "enum" in constraints:
+        typed.reject(name, present & ~in_enum(spec, values, constraints["enum"]), one_of(text, constraints["enum"]))
+    if "pattern" in constraints:
+        try:
+            fits = per_value(text, lambda cells: pc.match_substring_regex(cells, f"^(?:{constraints['pattern']})$"))
+        except pa.ArrowInvalid as error:
+            descriptor_problems.append(Problem(DESCRIPTOR, None, f"{typed.resource.name}.{name}",
+                                               f"pattern cannot be used: {str(error)[:120]}", "descriptor-pattern"))
+        else:
+            typed.reject(name, present & ~fits, form(text, spec))
+    lengths(typed, name, text, present, constraints)
+    bounds(typed, name, values, present, constraints, spec["type"])
+    if spec["type"] == "string":
+        typed.reject(name, formula, spreadsheet(text))
     return descriptor_problems
 
 

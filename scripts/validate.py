@@ -45,24 +45,37 @@ def validate(package_dir: Path, today: datetime.date | None = None) -> Report:
         reading = {r.name: pool.submit(read_table, package, r) for r in package.resources}
         import schemas  # noqa: F401
         read = {name: future.result() for name, future in reading.items()}
-    report.problems += standard()
-    if report.problems:
-        return report
-    report.problems += version_problems(package)
-    tables = {}
-    for name, table in read.items():
-        report.problems += table.problems
-        report.rows[name] = table.rows
-        if table.readable:
-            tables[name] = type_table(table)
-    for typed in tables.values():
-        report.problems += constraints.check_cells(typed, package)
+    release_unused()
+    # columns are typed and checked two at a time: their kernels (pyarrow, numpy) hold no GIL
+    with ThreadPoolExecutor(2) as pool:
+        report.problems += standard()
+        if report.problems:
+            return report
+        report.problems += version_problems(package)
+        tables = {}
+        for name, table in read.items():
+            report.problems += table.problems
+            report.rows[name] = table.rows
+            if table.readable:
+                tables[name] = type_table(table, pool)
+        for typed in tables.values():
+            report.problems += constraints.check_cells(typed, pool)
+    release_unused()
     report.problems += constraints.check_keys(tables)
     for typed in tables.values():
         report.problems += typed.problems
     report.problems += rule_problems(package, tables, report.problems, today)
     report.problems.sort(key=Problem.sort_key)
     return report
+
+
+def release_unused() -> None:
+    """Hands back to the system what pyarrow's allocator keeps of the buffers it freed
+    (pyarrow's blocks as it parsed, a column's temporaries as it was typed): at a million
+    rows tens of megabytes that would otherwise add to the peak of the steps after."""
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
 
 
 def rule_problems(package, tables: dict, reported: list[Problem], today) -> list[Problem]:
