@@ -51,8 +51,8 @@ class Rule:
         """The rule as a pandera check of the whole table, which passes or fails as one
         bool; the rows where it fails go to `failing[name]`. (Given the rows, pandera would
         copy each failing row as a failure case, and the take that selects them copies every
-        text column whole first, as pyarrow joins a chunked column's chunks: 300 MB at a
-        million rows, for values the messages read from the frame anyway.)"""
+        text column whole first, as pyarrow joins a chunked column's chunks: about 250 MB
+        at a million rows, for values the messages read from the frame anyway.)"""
         def passes(df):
             try:
                 kept = self.passes(df)

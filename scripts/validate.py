@@ -46,13 +46,13 @@ def validate(package_dir: Path, today: datetime.date | None = None) -> Report:
         import schemas  # noqa: F401
         read = {name: future.result() for name, future in reading.items()}
     release_unused()
+    report.problems += standard()
+    if report.problems:
+        return report
+    report.problems += version_problems(package)
+    tables = {}
     # columns are typed and checked two at a time: their kernels (pyarrow, numpy) hold no GIL
     with ThreadPoolExecutor(2) as pool:
-        report.problems += standard()
-        if report.problems:
-            return report
-        report.problems += version_problems(package)
-        tables = {}
         for name, table in read.items():
             report.problems += table.problems
             report.rows[name] = table.rows
