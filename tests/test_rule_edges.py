@@ -637,6 +637,18 @@ def test_a_rule_about_the_whole_table_is_a_problem_of_no_line_and_only_when_the_
                                                f"({iso[lacking].name}): every first-level subdivision of KZ and UZ "
                                                "belongs here", "gazetteer_complete")]
     assert checked({"regions": regions_}, complete=set()) == []
+    whole = table_frame("regions", region_code=sorted(iso), country=[c[:2] for c in sorted(iso)],
+                        name_iso=[iso[c].name for c in sorted(iso)], type=[iso[c].type.lower() for c in sorted(iso)])
+    assert checked({"regions": whole}) == []  # the gazetteer whole: the rule about the table passes
+
+
+def test_a_failure_about_the_whole_table_does_not_hide_the_failures_of_rows_after_it(monkeypatch):
+    monkeypatch.setitem(schemas.TABLE_RULES, "visits", lambda *_: [
+        Rule("table_rule", None, "the table lacks a row", lambda df: False, details=lambda df: {}),
+        Rule("row_rule", "city", "{city} is not a city", lambda df: df["city"] != "x", reads=("city",))])
+    found = [c for c in checked({"visits": table_frame("visits", city=["Tashkent", "x"])}) if c[-1].endswith("_rule")]
+    assert found == [("data/visits.csv", None, None, "the table lacks a row", "table_rule"),
+                     ("data/visits.csv", 3, "city", "x is not a city", "row_rule")]
 
 
 def test_a_table_read_in_part_is_not_looked_up_by_another():
