@@ -1,8 +1,11 @@
 """`kzuz release`: check that the package may be released, then build `dist/`.
 
 Refuses when the package is invalid, the version disagrees between files, CHANGELOG
-has no section for the version, the bump since the previous release tag is smaller
-than the change requires (`kzuz diff`), or the version's own tag exists with other data.
+has no section for the version, the bump since the previous release is smaller than
+the change requires (`kzuz diff`), or the version's own tag exists with other data. The
+previous release is the highest `vX.Y.Z` tag below the version or, where that tag is
+missing (a fork, a clone without tags), the commit that first stated the last version
+CHANGELOG dates.
 Builds, byte for byte the same from the same commit and the same library versions
 (fixed zip timestamps and order; no clock is read; pyarrow and SQLite write their
 version into their files):
@@ -12,9 +15,10 @@ version into their files):
     dist/NAME-vX_Y_Z.sqlite   one table per resource, with primary and foreign keys, and `_metadata`
     dist/NAME-vX_Y_Z-datasette.json   its Datasette metadata (datasette.py)
     dist/NAME-X.Y.Z.xlsx      the workbook (workbook.py)
-    dist/parquet/*.parquet    typed columns (dates as dates), also as one NAME-X.Y.Z-parquet.zip
+    dist/NAME-X.Y.Z-parquet.zip   parquet/*.parquet: typed columns (dates as dates)
     dist/RELEASE_NOTES.md     the CHANGELOG section + what changed since the previous release
-    dist/SHA256SUMS           for every artefact above (`sha256sum -c SHA256SUMS`)
+    dist/SHA256SUMS           for every artefact above, and nothing else: the list of what a
+                              release publishes (`sha256sum -c SHA256SUMS` among the downloads)
 
 Every file says what it is: name, version, licence and citation (about.py) are in the
 zip's README, the database's `_metadata` table, the Parquet files' key-value metadata
@@ -40,7 +44,7 @@ from .docs import dictionary
 from .package import open_package, read_file, read_table
 from .typed import type_table
 from .validate import validate
-from .versions import CHANGELOG, bump_between, changelog_section, parse, stated_versions
+from .versions import CHANGELOG, SECTION, bump_between, changelog_section, parse, read_text, stated_versions
 from .workbook import build_workbook
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build clock in the archive
@@ -68,16 +72,16 @@ def release(package_dir: Path, previous: str | None = None) -> Built:
     about = describe(package, version, date)
     tables = typed_tables(package)
     stem, database = f"{about.name}-{version}", database_name(about.name, version)
-    artefacts = [
+    published = [
         build_zip(package, dist / f"{stem}.zip", release_documents(package, about, tables)),
         build_sqlite(tables, about, package.descriptor, dist / f"{database}.sqlite"),
         write_metadata(package.descriptor, about, database, dist / f"{database}-datasette.json"),
         build_workbook(tables, about, dist / f"{stem}.xlsx"),
-        *build_parquet(tables, about, dist / "parquet", dist / f"{stem}-parquet.zip"),
+        build_parquet(tables, about, dist / f"{stem}-parquet.zip"),
         write_notes(dist / "RELEASE_NOTES.md", package.descriptor, version, date, section, previous, change),
     ]
-    artefacts.append(write_checksums(dist, artefacts))
-    return Built(version, previous, artefacts)
+    # SHA256SUMS is the one list of what a release publishes: release.yml uploads what it names
+    return Built(version, previous, [*published, write_checksums(dist, published)])
 
 
 def fresh_dist(package_dir: Path) -> Path:
@@ -106,8 +110,8 @@ def check_releasable(package_dir: Path, previous: str | None):
     check_documents(package_dir, version, date)
     current = snapshot(str(package_dir), package_dir, "the package")
     check_not_released(package_dir, version, current)
-    previous = previous or previous_tag(package_dir, version)
-    old = read_previous(previous, package_dir) if previous else empty_like(package_dir)
+    ref, previous = (previous, previous) if previous else previous_release(package_dir, version)
+    old = read_previous(ref, package_dir) if ref else empty_like(package_dir)
     change = diffs.diff(old, current)
     if previous:
         # from the descriptor, not the tag's name: --previous may also be a zip or a folder
@@ -164,10 +168,10 @@ def read_previous(previous: str, package_dir: Path) -> diffs.Snapshot:
 
 
 def version_tags(package_dir: Path) -> dict[tuple[int, int, int], str]:
-    """version → its `vX.Y.Z` tag."""
-    listed = subprocess.run(["git", "tag", "--list", "v*.*.*"], cwd=package_dir, capture_output=True, text=True)
+    """version → its `vX.Y.Z` tag (none where git or the repository is missing)."""
+    listed = git(package_dir, "tag", "--list", "v*.*.*")
     tags = {}
-    for tag in listed.stdout.split():
+    for tag in (listed or "").split():
         try:
             tags[parse(tag[1:])] = tag
         except ValueError:
@@ -175,11 +179,48 @@ def version_tags(package_dir: Path) -> dict[tuple[int, int, int], str]:
     return tags
 
 
-def previous_tag(package_dir: Path, version: str) -> str | None:
-    """The highest `vX.Y.Z` tag below `version`, or None before the first release."""
+def previous_release(package_dir: Path, version: str) -> tuple[str | None, str | None]:
+    """The release before `version`: the highest `vX.Y.Z` tag below it; else, when CHANGELOG
+    dates an earlier version, the commit that first stated that version (bump2version's
+    commit, which is the one tagged) — a fork, a clone without tags or a tag never pushed
+    still finds it; None before the first release. Returns (the git ref, how to name it)."""
     tags = version_tags(package_dir)
     below = [v for v in tags if v < parse(version)]
-    return tags[max(below)] if below else None
+    if below:
+        return tags[max(below)], tags[max(below)]
+    earlier = [v for v in released_versions(package_dir) if parse(v) < parse(version)]
+    if not earlier:
+        return None, None
+    last = max(earlier, key=parse)
+    commit = first_commit_stating(package_dir, last)
+    if commit is None:
+        raise Refused([f"{CHANGELOG} says {last} was released before {version}, but there is no tag v{last} here "
+                       f"and no commit in this repository's history states version {last} (a shallow clone, or "
+                       f"no git): fetch the tags (git fetch --tags), or name the previous release with --previous "
+                       f"(its release zip, a folder or a git ref)"])
+    return commit, f"{last} (commit {commit[:12]}; its tag v{last} is not in this repository)"
+
+
+def released_versions(package_dir: Path) -> list[str]:
+    """The versions CHANGELOG gives a dated section."""
+    return [m.group("version") for m in SECTION.finditer(read_text(package_dir, CHANGELOG) or "")]
+
+
+def first_commit_stating(package_dir: Path, version: str) -> str | None:
+    """The oldest commit whose datapackage.json states `version` (later commits at that
+    version are unreleased work that the next bump will cut)."""
+    found = git(package_dir, "log", "--reverse", "--format=%H", "-S", f'"version": "{version}"', "--", DESCRIPTOR)
+    return found.split()[0] if found and found.split() else None
+
+
+def git(package_dir: Path, *args: str) -> str | None:
+    """What a read-only git command prints in the package, or None where there is no git,
+    no repository, or it fails."""
+    try:
+        done = subprocess.run(["git", *args], cwd=package_dir, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 def empty_like(package_dir: Path) -> diffs.Snapshot:
@@ -274,19 +315,18 @@ def sql_value(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def build_parquet(tables: list, about: About, folder: Path, bundle: Path) -> list[Path]:
-    """One Parquet file per resource, and all of them in one zip (a release page lists
-    files flat, so the folder travels as the zip)."""
+def build_parquet(tables: list, about: About, bundle: Path) -> Path:
+    """One Parquet file per resource, all in one zip as `parquet/NAME.parquet` (a release
+    page lists files flat, so the folder travels as the zip, and only the zip is published)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    folder.mkdir()
-    written = []
+    files = {}
     for typed in tables:
-        target = folder / f"{typed.resource.name}.parquet"
-        pq.write_table(arrow_table(typed, about), target)
-        written.append(target)
-    write_zip(bundle, {f"parquet/{p.name}": p.read_bytes() for p in written})
-    return [*written, bundle]
+        buffer = pa.BufferOutputStream()
+        pq.write_table(arrow_table(typed, about), buffer)
+        files[f"parquet/{typed.resource.name}.parquet"] = buffer.getvalue().to_pybytes()
+    return write_zip(bundle, files)
 
 
 def arrow_table(typed, about: About):

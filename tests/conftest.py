@@ -1,10 +1,14 @@
 """Fixtures: a fresh copy of a small frozen package per test, and small editors that
 break one thing in it the way a contributor would.
 
-The frozen package is the project's own descriptor with the rows in tests/fixtures/data,
-so the tests name lines and rows of files nobody adds to: a contributor who adds a row
-to data/ changes no test's expectation. (A change to the descriptor that adds a column
-must add it to the fixture's CSVs too; `kzuz validate` on the fixture says where.)"""
+The frozen package is a repository of its own, in tests/fixtures: its rows (data/), its
+CHANGELOG, citation, README, pyproject.toml and licence, all at FIXTURE_VERSION, with the
+project's own Table Schemas (datapackage.json, its version set to FIXTURE_VERSION). So the
+tests name lines and rows of files nobody adds to, and read no state of the repository:
+a contributor who adds a row to data/, or a maintainer who cuts a release, changes no
+test's expectation. Only the tests marked `live` read the repository's own files. (A
+change to the descriptor that adds a column must add it to the fixture's CSVs too;
+`kzuz validate` on the fixture says where.)"""
 from __future__ import annotations
 
 import csv
@@ -20,18 +24,35 @@ import pytest
 from scripts.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
+FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURE_DATA = FIXTURES / "data"
+FIXTURE_VERSION = "1.4.2"  # what every file of the fixture states, whatever the project's version
 # Dates in the data are all before this; fixed so tests do not depend on the clock.
 TODAY = datetime.date(2026, 11, 21)
 
 
+def fixture_descriptor() -> dict:
+    """The project's descriptor (its Table Schemas are what the tests test), at the fixture's version."""
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    return {**descriptor, "version": FIXTURE_VERSION}
+
+
+def write_descriptor(target: Path, descriptor: dict) -> None:
+    (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")
+
+
+def copy_package(target: Path) -> Path:
+    """The frozen package: the descriptor and the fixture's rows (no other project file)."""
+    target.mkdir(parents=True)
+    write_descriptor(target, fixture_descriptor())
+    shutil.copytree(FIXTURE_DATA, target / "data")
+    return target
+
+
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
-    copy = tmp_path / "package"
-    copy.mkdir()
-    shutil.copy(ROOT / "datapackage.json", copy)
-    shutil.copytree(FIXTURE_DATA, copy / "data")
-    return copy
+    return copy_package(tmp_path / "package")
 
 
 def read_rows(path: Path) -> list[list[str]]:

@@ -8,7 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURE_DATA, ROOT, edit_descriptor, read_rows, set_cell, write_rows
+from conftest import FIXTURES, ROOT, copy_package, edit_descriptor, read_rows, set_cell, write_rows
 
 # Each would change the page's title if it ran; the tests look for that, and for the text.
 HOSTILE = {
@@ -19,12 +19,10 @@ REPOSITORY = "https://github.com/example-owner/example-repo"
 
 
 def frozen_package(target: Path) -> Path:
-    """The project's descriptor with the fixture rows, its changelog, citation and issue templates."""
-    target.mkdir(parents=True)
-    shutil.copy(ROOT / "datapackage.json", target)
-    shutil.copytree(FIXTURE_DATA, target / "data")
+    """The frozen package with the fixture's changelog and citation, and the project's issue templates."""
+    copy_package(target)
     for name in ("CHANGELOG.md", "CITATION.cff"):
-        shutil.copy(ROOT / name, target / name)
+        shutil.copy(FIXTURES / name, target / name)
     shutil.copytree(ROOT / ".github" / "ISSUE_TEMPLATE", target / ".github" / "ISSUE_TEMPLATE")
     return target
 

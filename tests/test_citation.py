@@ -5,6 +5,7 @@ CITATION.cff says.
 cffconvert pins jsonschema < 4, which frictionless (>= 4.20) cannot share, so it lives in
 its own environment, .venv-cffconvert (set up by the README's test command and .ci/run)."""
 import json
+import os
 import re
 import subprocess
 import zipfile
@@ -13,13 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 from scripts.about import apa
 from test_release import MINOR, NAME, released  # noqa: F401 -- the module's built release
 from scripts.versions import changelog_section
 
-CFFCONVERT = ROOT / ".venv-cffconvert" / "bin" / "cffconvert"
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+# the flows (test_flows.py) run these in a copy of the repository, without its environments
+CFFCONVERT = Path(os.environ.get("KZUZ_CFFCONVERT", ROOT / ".venv-cffconvert" / "bin" / "cffconvert"))
 
 
 def cffconvert(path: Path, *options: str) -> str:
@@ -32,9 +33,9 @@ def cffconvert(path: Path, *options: str) -> str:
 
 
 def variant(tmp_path: Path, change) -> Path:
-    """A copy of CITATION.cff with `change` applied to its text."""
+    """A copy of the fixture's CITATION.cff with `change` applied to its text."""
     path = tmp_path / "CITATION.cff"
-    path.write_text(change((ROOT / "CITATION.cff").read_text(encoding="utf-8")), encoding="utf-8")
+    path.write_text(change((FIXTURES / "CITATION.cff").read_text(encoding="utf-8")), encoding="utf-8")
     return path
 
 
@@ -43,8 +44,9 @@ def dated(text: str, day: str = "2026-01-10") -> str:
     return re.sub(r"^(version: .+)$", rf"\1\ndate-released: {day}", text, count=1, flags=re.M)
 
 
-def test_citation_cff_is_valid():
-    assert "valid according to schema version 1.2.0" in cffconvert(ROOT / "CITATION.cff", "--validate")
+@pytest.mark.parametrize("folder", [pytest.param(ROOT, marks=pytest.mark.live), FIXTURES], ids=["project", "fixture"])
+def test_citation_cff_is_valid(folder):
+    assert "valid according to schema version 1.2.0" in cffconvert(folder / "CITATION.cff", "--validate")
 
 
 def test_a_released_citation_gives_a_complete_bibtex_entry(released, tmp_path):  # noqa: F811
@@ -59,10 +61,13 @@ def test_a_released_citation_gives_a_complete_bibtex_entry(released, tmp_path): 
                       "year": day[:4], "month": str(int(day[5:7]))}  # url and doi once CITATION.cff has them
 
 
+@pytest.mark.live
 def test_the_readme_shows_what_cffconvert_writes(tmp_path):
     """The README's forms are those of CITATION.cff without a release date, which changes with each release."""
-    undated = variant(tmp_path, lambda text: re.sub(r"^date-released: .*\n", "", text, flags=re.M))
-    cite = README.split("\n## Cite\n", 1)[1].split("\n## ", 1)[0]
+    undated = tmp_path / "CITATION.cff"
+    undated.write_text(re.sub(r"^date-released: .*\n", "", (ROOT / "CITATION.cff").read_text(encoding="utf-8"),
+                              flags=re.M), encoding="utf-8")
+    cite = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Cite\n", 1)[1].split("\n## ", 1)[0]
     assert f"```bibtex\n{cffconvert(undated, '-f', 'bibtex')}```" in cite
     assert f"```text\n{cffconvert(undated, '-f', 'apalike')}```" in cite
 
@@ -78,6 +83,7 @@ def test_the_citation_in_the_release_files_is_cffconvert_s(tmp_path, change):
     assert apa(yaml.safe_load(path.read_text(encoding="utf-8"))) + "\n" == cffconvert(path, "-f", "apalike")
 
 
+@pytest.mark.live
 def test_zenodo_json_says_what_citation_cff_says():
     """Without version and date: Zenodo takes them from the GitHub release, so nothing drifts."""
     zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_DATA, ROOT, edit_descriptor, read_rows, set_cell, write_rows
+from conftest import FIXTURE_DATA, ROOT, copy_package, edit_descriptor, read_rows, set_cell, write_rows
 from repository import commit, git, make_repository
 from scripts import diff
 from scripts.cli import main
@@ -19,13 +19,6 @@ from scripts.release import build_zip
 TABLES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
 VISIT = "2017-03-23-state-visit-mirziyoyev"  # a visit whose city is Astana
 MEMORANDUM = ["2022-12-navoiy-kyzylorda", "UZ-NW", "KZ-43"]  # regional_memoranda's key is three columns
-
-
-def copy_package(target: Path) -> Path:
-    target.mkdir()
-    shutil.copy(ROOT / "datapackage.json", target)
-    shutil.copytree(FIXTURE_DATA, target / "data")
-    return target
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT
 from test_release import DATABASE, MINOR, NAME, released  # noqa: F401 -- the module's built release
 
+pytestmark = pytest.mark.live  # the project's own README
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"^```python\n(.*?)^```$", re.M | re.S)
 

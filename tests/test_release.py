@@ -4,9 +4,9 @@ than the changes since the previous release need; otherwise it builds `dist/` �
 that frictionless loads and whose hashes verify, SQLite that enforces the keys, typed
 Parquet, SHA256SUMS and release notes — the same bytes every time.
 
-Each test works in a git repository holding a copy of the project (tests/repository.py),
-tagged as the current version and then changed and cut with bump2version, as a
-maintainer would."""
+Each test works in a git repository holding the frozen package of tests/fixtures
+(tests/repository.py), tagged as its version and then changed and cut with bump2version,
+as a maintainer would: nothing here reads the project's own version or CHANGELOG."""
 import datetime
 import hashlib
 import json
@@ -26,18 +26,18 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import FIXTURE_DATA, ROOT, edit_descriptor, read_rows, set_cell, write_rows
+from conftest import FIXTURE_DATA, FIXTURE_VERSION, ROOT, edit_descriptor, fixture_descriptor, read_rows, set_cell
 from conftest import resource as named_resource
-from repository import bump, commit, git, make_repository, version_of
+from conftest import write_rows
+from repository import bump, commit, git, make_repository
 from scripts import diff
 from scripts.cli import main
 from scripts.datasette import database_name
 from scripts.release import release
 from scripts.versions import changelog_section
 
-OLD = version_of(ROOT)
-NAME = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["name"]
-TITLE = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["title"]
+OLD = FIXTURE_VERSION
+NAME, TITLE = fixture_descriptor()["name"], fixture_descriptor()["title"]
 NEW_TREATY = "1998-10-31-eternal-friendship-copy"
 
 
@@ -232,11 +232,10 @@ def csv_rows(repo: Path, resource: dict) -> list[list[str]]:
     return read_rows(repo / resource["path"])[1:]
 
 
-def test_dist_holds_every_artefact(released, resources):
+def test_dist_holds_every_artefact_and_nothing_else(released):
     assert sorted(tree(released / "dist")) == sorted([
         f"{NAME}-{MINOR}.zip", f"{DATABASE}.sqlite", f"{DATABASE}-datasette.json", f"{NAME}-{MINOR}.xlsx",
-        f"{NAME}-{MINOR}-parquet.zip", "RELEASE_NOTES.md", "SHA256SUMS",
-        *(f"parquet/{r['name']}.parquet" for r in resources)])
+        f"{NAME}-{MINOR}-parquet.zip", "RELEASE_NOTES.md", "SHA256SUMS"])
 
 
 def test_the_database_is_named_as_datasette_routes_it():
@@ -280,7 +279,7 @@ def test_the_zip_carries_its_documents(released):
     day, _ = changelog_section(released, MINOR)
     cited = (released / "CITATION.cff").read_text(encoding="utf-8")
     assert files["CITATION.cff"] == cited.replace(f"\nversion: {MINOR}\n", f"\nversion: {MINOR}\ndate-released: {day}\n")
-    assert files["DATA-DICTIONARY.md"] == (ROOT / "DATA-DICTIONARY.md").read_text(encoding="utf-8")  # kzuz docs --check
+    assert files["DATA-DICTIONARY.md"] == written_dictionary(released)
     readme = files["README.md"]
     day, _ = changelog_section(released, MINOR)
     assert readme.startswith(f"# {TITLE}\n")
@@ -289,6 +288,15 @@ def test_the_zip_carries_its_documents(released):
     assert "Creative Commons Attribution 4.0 International (CC-BY-4.0)" in readme and "LICENSE-DATA.md" in readme
     assert "Report an error" in readme
     assert f"- `visits` ({len(read_rows(FIXTURE_DATA / 'visits.csv')) - 1} rows):" in readme
+
+
+def written_dictionary(repo: Path) -> str:
+    """What `kzuz docs` writes as the data dictionary of the package in `repo`."""
+    copy = repo.parent / "docs-copy"
+    if not copy.exists():
+        shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", "dist"))
+        assert main(["docs", str(copy)]) == 0
+    return (copy / "DATA-DICTIONARY.md").read_text(encoding="utf-8")
 
 
 def test_a_tampered_zip_fails_its_hash(released, tmp_path):
@@ -365,10 +373,16 @@ FROM_TEXT = {"string": str, "date": datetime.date.fromisoformat, "number": float
              "boolean": lambda text: text == "true"}
 
 
+def parquet_file(released: Path, name: str) -> pa.BufferReader:
+    """A Parquet file of the release, as a downloader unzips it from the parquet zip."""
+    with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}-parquet.zip") as archive:
+        return pa.BufferReader(archive.read(f"parquet/{name}.parquet"))
+
+
 def test_parquet_has_typed_columns_with_the_values_of_the_csvs(released, resources):
     for resource in resources:
         fields = resource["schema"]["fields"]
-        table = pq.read_table(released / "dist" / "parquet" / f"{resource['name']}.parquet")
+        table = pq.read_table(parquet_file(released, resource["name"]))
         assert table.schema.names == [f["name"] for f in fields]
         assert table.schema.types == [ARROW[f["type"]] for f in fields]  # dates as date32, not text
         expected = [{f["name"]: FROM_TEXT[f["type"]](cell) if cell else None for f, cell in zip(fields, row)}
@@ -379,7 +393,7 @@ def test_parquet_has_typed_columns_with_the_values_of_the_csvs(released, resourc
 def test_parquet_says_what_it_is_and_which_columns_are_required(released, resources):
     day, _ = changelog_section(released, MINOR)
     for resource in resources:
-        schema = pq.read_schema(released / "dist" / "parquet" / f"{resource['name']}.parquet")
+        schema = pq.read_schema(parquet_file(released, resource["name"]))
         about = {key.decode(): value.decode() for key, value in schema.metadata.items()}
         assert {key: about[key] for key in ("name", "version", "released", "license", "license_url")} == {
             "name": NAME, "version": MINOR, "released": day, "license": "CC-BY-4.0",
@@ -392,11 +406,10 @@ def test_parquet_says_what_it_is_and_which_columns_are_required(released, resour
     assert any(not f.nullable for f in schema) and any(f.nullable for f in schema)  # both sides are seen
 
 
-def test_the_parquet_zip_holds_the_parquet_files(released, resources):
+def test_the_parquet_zip_holds_one_parquet_file_per_resource(released, resources):
     with zipfile.ZipFile(released / "dist" / f"{NAME}-{MINOR}-parquet.zip") as archive:
-        assert {name: archive.read(name) for name in archive.namelist()} == {
-            f"parquet/{r['name']}.parquet": (released / "dist" / "parquet" / f"{r['name']}.parquet").read_bytes()
-            for r in resources}
+        assert archive.namelist() == [f"parquet/{r['name']}.parquet" for r in resources]
+        assert all(archive.read(name).startswith(b"PAR1") for name in archive.namelist())
 
 
 def test_sha256sums_verifies_every_artefact(released):
@@ -435,13 +448,64 @@ def test_two_builds_of_the_same_commit_are_byte_identical(released, tmp_path, ca
 # Other ways to release ---------------------------------------------------------------
 
 def test_the_first_release_has_every_row_as_new(tmp_path, capsys):
-    repo = make_repository(tmp_path / "repo")  # no tag yet
+    repo = make_repository(tmp_path / "repo", released=False)  # at 0.0.0, CHANGELOG dates no version
     cut(repo, "minor")
     assert main(["release", str(repo)]) == 0
-    assert capsys.readouterr().out.startswith(f"built {MINOR} (first release):\n")
+    assert capsys.readouterr().out.startswith("built 0.1.0 (first release):\n")
     notes = (repo / "dist" / "RELEASE_NOTES.md").read_text(encoding="utf-8")
     assert "## Changes in the data (first release: every row is new)\n" in notes
     assert f"| `visits` | {len(read_rows(FIXTURE_DATA / 'visits.csv')) - 1} | 0 | 0 |" in notes
+
+
+def test_without_the_previous_tag_the_release_before_is_the_commit_that_first_stated_its_version(tmp_path, capsys):
+    """A fork or a clone without tags: CHANGELOG dates OLD, and git's history finds where it was cut."""
+    repo = make_repository(tmp_path / "repo")  # its first commit states OLD; no tag
+    cut_at = git(repo, "rev-parse", "HEAD").strip()
+    correct_a_region(repo)
+    commit(repo, "Correct a region, still at OLD")  # work after the release, before the next bump
+    add_a_treaty(repo)
+    commit(repo, "Add a treaty")
+    cut(repo, "minor")
+    assert main(["release", str(repo)]) == 0
+    since = f"{OLD} (commit {cut_at[:12]}; its tag v{OLD} is not in this repository)"
+    assert capsys.readouterr().out.startswith(f"built {MINOR} (changes since {since}):\n")
+    notes = (repo / "dist" / "RELEASE_NOTES.md").read_text(encoding="utf-8")
+    assert f"## Changes in the data since {since}\n" in notes
+    assert f"- added `{NEW_TREATY}`" in notes and "`Akmola Region` → `Aqmola Region`" in notes
+    assert "every row is new" not in notes
+
+
+def test_without_the_previous_tag_a_patch_bump_for_added_rows_is_still_refused(tmp_path, capsys):
+    repo = make_repository(tmp_path / "repo")
+    add_a_treaty(repo)
+    commit(repo, "Add a treaty")
+    cut(repo, "patch")
+    [reason] = refused(capsys, repo)
+    assert reason.endswith(f"is a patch bump, but the changes since {OLD} (commit "
+                           f"{git(repo, 'rev-list', '--max-parents=0', 'HEAD').strip()[:12]}; its tag v{OLD} is not "
+                           f"in this repository) need a minor bump (treaties: 1 row(s) added)")
+
+
+def test_a_shallow_clone_without_the_previous_tag_is_told_what_it_needs(tmp_path, capsys):
+    repo = make_repository(tmp_path / "repo")
+    add_a_treaty(repo)
+    commit(repo, "Add a treaty")
+    cut(repo, "minor")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))  # history holds only the bump
+    assert refused(capsys, clone) == [
+        f"kzuz release: refused: CHANGELOG.md says {OLD} was released before {MINOR}, but there is no tag v{OLD} "
+        f"here and no commit in this repository's history states version {OLD} (a shallow clone, or no git): "
+        "fetch the tags (git fetch --tags), or name the previous release with --previous (its release zip, a "
+        "folder or a git ref)"]
+
+
+def test_a_package_outside_git_whose_changelog_dates_a_release_is_told_what_it_needs(tmp_path, capsys):
+    repo = make_repository(tmp_path / "repo")
+    cut(repo, "minor")
+    shutil.rmtree(repo / ".git")
+    [reason] = refused(capsys, repo)
+    assert reason.startswith(f"kzuz release: refused: CHANGELOG.md says {OLD} was released before {MINOR}, but ")
 
 
 def test_rebuilding_at_the_release_tag_compares_with_the_release_before(repo, capsys):
@@ -497,13 +561,21 @@ def test_the_release_workflow_refuses_a_tag_that_is_not_the_version(released):
         assert done.returncode == code, (tag, done.stderr)
 
 
-def test_the_release_workflow_publishes_and_checks_what_kzuz_release_built(released):
-    named = [word for word in STEPS["Publish"].split() if word.startswith("dist/")]
-    assert all(list(released.glob(pattern)) for pattern in named), named
-    published = {path.relative_to(released / "dist").as_posix() for pattern in named for path in released.glob(pattern)}
-    # everything but parquet/, which travels as the parquet zip
-    assert published == {name for name in tree(released / "dist") if not name.startswith("parquet/")}
-    if shutil.which("sha256sum"):
-        done = subprocess.run(["bash", "-e", "-c", STEPS["Check the checksums"]], cwd=released,
-                              capture_output=True, text=True)
+def test_the_release_workflow_publishes_exactly_what_sha256sums_names_and_it_checks_as_a_downloader_does(
+        released, tmp_path):
+    """release.yml stages, checks and uploads the files SHA256SUMS names (one list, written by
+    `kzuz release`), in a folder that holds nothing else, as a downloader's does."""
+    work = tmp_path / "workflow"
+    shutil.copytree(released / "dist", work / "dist")
+    for step in ("Stage what the release publishes", "Check the checksums as a downloader does"):
+        done = subprocess.run(["bash", "-e", "-c", STEPS[step]], cwd=work, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
+    lines = (work / "dist" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    named = {line.split("  ", 1)[1] for line in lines}
+    assert sorted(tree(work / "publish")) == sorted(named | {"SHA256SUMS"}) == sorted(tree(released / "dist"))
+    assert done.stdout.splitlines() == [f"{name}: OK" for name in sorted(named)]
+    for line in lines:  # the same check without sha256sum, so it cannot pass by not running
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256((work / "publish" / name).read_bytes()).hexdigest() == digest, name
+    publish = STEPS["Publish"].split()
+    assert publish[-1] == "publish/*" and publish[publish.index("--notes-file") + 1] == "publish/RELEASE_NOTES.md"

@@ -25,13 +25,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from browser import DESKTOP, PHONE, distinct_colours, start, visit
-from conftest import ROOT, set_cell
+from conftest import FIXTURE_VERSION, ROOT, set_cell
 from site_packages import HOSTILE, REPOSITORY, add_hostile_cells, add_new_tables, add_release, frozen_package
 
 from scripts.cli import main
 
 KZUZ = Path(sys.executable).with_name("kzuz")
-VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+VERSION = FIXTURE_VERSION
 RELEASE = {f"kazakhstan-uzbekistan-relations-{VERSION}.zip": b"the zip", "RELEASE_NOTES.md": f"# {VERSION}\n".encode()}
 TAMPERED = "RELEASE_NOTES.md"
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_DATA, ROOT, read_rows
+from conftest import FIXTURE_DATA, FIXTURE_VERSION, ROOT, read_rows
 from repository import bump, commit, git, make_repository, version_of
 from scripts.cli import main
 from scripts.versions import bump_between, changelog_section, stated_versions
 
-VERSION = version_of(ROOT)
+VERSION = FIXTURE_VERSION  # the copies tests/repository.py makes are at the fixture's version
 TABLES = len(list(FIXTURE_DATA.glob("*.csv")))  # the copies tests/repository.py makes hold the fixture's rows
 ROWS = sum(len(read_rows(path)) - 1 for path in FIXTURE_DATA.glob("*.csv"))
 
@@ -87,12 +87,14 @@ def repo(tmp_path: Path) -> Path:
 
 # The files agree -----------------------------------------------------------------------
 
-def test_every_file_states_the_same_version():
-    assert stated_versions(ROOT) == {"datapackage.json": VERSION, "pyproject.toml": VERSION, "CITATION.cff": VERSION}
+@pytest.mark.live
+def test_every_file_of_the_project_states_the_same_version():
+    version = version_of(ROOT)
+    assert stated_versions(ROOT) == {"datapackage.json": version, "pyproject.toml": version, "CITATION.cff": version}
     config = configparser.RawConfigParser()
     config.read(ROOT / ".bumpversion.cfg", encoding="utf-8")
-    assert config["bumpversion"]["current_version"] == VERSION
-    assert f"Data Package, version {VERSION}." in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert config["bumpversion"]["current_version"] == version
+    assert f"Data Package, version {version}." in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def line_of(path: Path, start: str) -> int:
@@ -136,6 +138,15 @@ def test_bump2version_moves_every_version_string_and_cuts_the_changelog(repo, pa
     assert stated_versions(repo) == {"datapackage.json": new, "pyproject.toml": new, "CITATION.cff": new}
 
 
+def test_the_first_bump_of_a_package_never_released_cuts_0_1_0(tmp_path):
+    repo = make_repository(tmp_path / "repo", released=False)
+    before, day = cut(repo, "minor")
+    expected = version_moved(before, "0.0.0", "0.1.0")
+    expected["CHANGELOG.md"] = changelog_cut(before["CHANGELOG.md"], "0.0.0", "0.1.0", day)
+    assert read(repo) == expected
+    assert changelog_section(repo, "0.1.0")[1] == "### Changed\n\n- The fixture's rows, as the tests read them."
+
+
 def test_a_bump_changes_nothing_else_and_commits_without_tagging(repo):
     cut(repo, "minor")
     new = bumped(VERSION, "minor")
@@ -154,7 +165,9 @@ def test_a_bumped_copy_is_a_valid_package_with_valid_json(repo, capsys):
 
 
 def test_the_new_changelog_section_holds_what_was_unreleased(repo):
-    unreleased = read(repo)["CHANGELOG.md"].split("## [Unreleased]\n", 1)[1].split("\n[Unreleased]: ", 1)[0].strip()
+    after = read(repo)["CHANGELOG.md"].split("## [Unreleased]\n", 1)[1]
+    unreleased = re.split(r"^## \[|^\[Unreleased\]: ", after, maxsplit=1, flags=re.M)[0].strip()
+    assert unreleased.startswith("### ")  # the fixture has something unreleased
     _, day = cut(repo, "patch")
     assert changelog_section(repo, bumped(VERSION, "patch")) == (day, unreleased)
 
@@ -166,9 +179,8 @@ def test_two_bumps_stack_sections_and_compare_links(repo):
     changelog = read(repo)["CHANGELOG.md"]
     assert changelog == changelog_cut(before["CHANGELOG.md"], first, second, day)
     assert f"## [Unreleased]\n\n## [{second}] - {day}\n\n## [{first}] - " in changelog
-    assert changelog.endswith(f"[Unreleased]: ../../compare/v{second}...HEAD\n"
-                              f"[{second}]: ../../releases/tag/v{second}\n"
-                              f"[{first}]: ../../releases/tag/v{first}\n")
+    assert (f"\n[Unreleased]: ../../compare/v{second}...HEAD\n[{second}]: ../../releases/tag/v{second}\n"
+            f"[{first}]: ../../releases/tag/v{first}\n[{VERSION}]: ../../releases/tag/v{VERSION}\n") in changelog
     assert changelog_section(repo, second) == (day, "")  # nothing happened between the two bumps
 
 

@@ -55,6 +55,7 @@ def locked() -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.live
 def test_the_lock_pins_every_dependency_within_its_bounds_with_hashes():
     import tomllib
 
