@@ -8,7 +8,7 @@ rules themselves take milliseconds either way, while `import pandera.polars` cos
 0.3 s more than `import pandera.pandas` (it imports pandas as well as polars), and that
 import is most of the time `kzuz validate` takes on the shipped package.
 
-    import schemas
+    from kzuz import schemas
     checked = schemas.build(descriptor, frames)        # frames: name -> DataFrame
     checked["treaties"].schema.validate(frames["treaties"], lazy=True)
 """
@@ -92,7 +92,7 @@ def check(package: dict, frames: dict[str, pd.DataFrame], paths: dict[str, str],
     """The rules' failures as Problems (scripts/problems.py), one per failing cell and rule.
 
     A rule that reads a cell already reported stays quiet on that row."""
-    from scripts.problems import Problem
+    from kzuz.problems import Problem
 
     try:
         checked = build(package, frames, today, complete)
@@ -115,7 +115,7 @@ def check(package: dict, frames: dict[str, pd.DataFrame], paths: dict[str, str],
 def rules_cannot_run(missing: KeyError, table: str | None = None):
     """The rules read the shipped descriptor's resources and fields by name: an edited
     descriptor can lack one, which is bad data, not a crash."""
-    from scripts.problems import Problem
+    from kzuz.problems import Problem
 
     where = f"resource '{table}' " if table else ""
     return Problem("datapackage.json", None, None, f"{where}lacks {missing}, which the semantic rules (schemas/) "
@@ -149,7 +149,7 @@ def failures(errors: list, table: CheckedTable, data: pd.DataFrame, reported: li
 def rows_at(data: pd.DataFrame, lines: list[int]) -> dict[int, dict]:
     """The rows of `data` at `lines`, as dicts. A text column is taken chunk by chunk
     (`data.loc` would have pyarrow join its chunks, a copy of the whole column)."""
-    from scripts.typed import cells
+    from kzuz.typed import cells
     import pyarrow as pa_
 
     positions = data.index.get_indexer(lines)

@@ -407,7 +407,7 @@ def standard_in_background(descriptor: dict, lines: Lines):
 
     root = str(Path(__file__).resolve().parent.parent)
     child = subprocess.Popen([sys.executable, "-c", f"import sys; sys.path.insert(0, {root!r}); "
-                              "from scripts.descriptor import standard_child; standard_child()"],
+                              "from kzuz.descriptor import standard_child; standard_child()"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     child.stdin.write(json.dumps(descriptor).encode("utf-8"))
     child.stdin.close()

@@ -43,7 +43,7 @@ def validate(package_dir: Path, today: datetime.date | None = None) -> Report:
     standard = package.standard_problems()
     with ThreadPoolExecutor(max(1, min(4, len(package.resources)))) as pool:
         reading = {r.name: pool.submit(read_table, package, r) for r in package.resources}
-        import schemas  # noqa: F401
+        from kzuz import schemas  # noqa: F401
         read = {name: future.result() for name, future in reading.items()}
     release_unused()
     report.problems += standard()
@@ -80,7 +80,7 @@ def release_unused() -> None:
 
 def rule_problems(package, tables: dict, reported: list[Problem], today) -> list[Problem]:
     """The semantic rules of schemas/ on every table that could be read."""
-    import schemas
+    from kzuz import schemas
 
     frames = {name: schemas.frame(typed) for name, typed in tables.items()}
     complete = {name for name, typed in tables.items() if typed.table.complete}

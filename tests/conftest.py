@@ -21,7 +21,7 @@ from pathlib import Path
 import frictionless  # noqa: F401  imported once here, the standard check runs in place, not in a process per test
 import pytest
 
-from scripts.validate import validate
+from kzuz.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

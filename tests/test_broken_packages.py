@@ -15,9 +15,9 @@ from collections import Counter
 import pytest
 
 from conftest import FIXTURE_DATA, ROOT, TODAY, edit_bytes, edit_descriptor, on_line, read_rows, resource, set_cell, write_rows
-from scripts.cli import main
-from scripts.fmt import format_package
-from scripts.validate import validate
+from kzuz.cli import main
+from kzuz.fmt import format_package
+from kzuz.validate import validate
 
 YYYY_MM_DD = "use YYYY-MM-DD (a month is YYYY-MM-01, a year YYYY-01-01)"
 ADD_COMMAS = "add the missing commas (and quote any cell that contains a comma)"

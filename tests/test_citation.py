@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT
-from scripts.about import apa
+from kzuz.about import apa
 from test_release import MINOR, NAME, released  # noqa: F401 -- the module's built release
-from scripts.versions import changelog_section
+from kzuz.versions import changelog_section
 
 # the flows (test_flows.py) run these in a copy of the repository, without its environments
 CFFCONVERT = Path(os.environ.get("KZUZ_CFFCONVERT", ROOT / ".venv-cffconvert" / "bin" / "cffconvert"))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_DATA, ROOT, edit_bytes, edit_descriptor, on_line, read_rows, resource, set_cell, write_rows
-from scripts.cli import main
-from scripts import problems as render
-from scripts.problems import Problem, github
+from kzuz.cli import main
+from kzuz import problems as render
+from kzuz.problems import Problem, github
 
 KZUZ = Path(sys.executable).with_name("kzuz")  # the installed console script, beside this Python
 ROWS = sum(len(read_rows(path)) - 1 for path in FIXTURE_DATA.glob("*.csv"))

@@ -11,10 +11,10 @@ import pytest
 
 from conftest import FIXTURE_DATA, ROOT, copy_package, edit_descriptor, read_rows, set_cell, write_rows
 from repository import commit, git, make_repository
-from scripts import diff
-from scripts.cli import main
-from scripts.package import open_package
-from scripts.release import build_zip
+from kzuz import diff
+from kzuz.cli import main
+from kzuz.package import open_package
+from kzuz.release import build_zip
 
 TABLES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
 VISIT = "2017-03-23-state-visit-mirziyoyev"  # a visit whose city is Astana

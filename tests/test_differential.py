@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_DATA, TODAY, copy_package, read_rows, write_rows
-from scripts.validate import validate
+from kzuz.validate import validate
 from test_broken_packages import CASES
 
 # Problems kzuz reports that frictionless (5) does not, on purpose:

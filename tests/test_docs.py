@@ -4,8 +4,8 @@ import json
 import pytest
 
 from conftest import ROOT, read_rows, write_rows
-from scripts.cli import main
-from scripts.docs import DICTIONARY
+from kzuz.cli import main
+from kzuz.docs import DICTIONARY
 
 
 def test_a_changed_description_makes_the_dictionary_out_of_date_until_regenerated(package, capsys):

@@ -23,8 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_DATA, ROOT, on_line, read_rows, set_cell
-from scripts.cli import main
-from scripts.fmt import FmtReport, format_package
+from kzuz.cli import main
+from kzuz.fmt import FmtReport, format_package
 
 KZUZ = Path(sys.executable).with_name("kzuz")  # the installed console script, beside this Python
 TABLES = [r["path"] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import edit_bytes, edit_descriptor, resource, set_cell
-from scripts.cli import main
+from kzuz.cli import main
 
 SECRET = "SENTINEL-7f3a9c the secret outside the package"
 SECONDS = 60  # far above what any command takes on the fixture; a hang ends the test
@@ -347,11 +347,11 @@ def test_fmt_never_writes_through_a_link_inside_the_package(package, capsys):
 
 
 def test_an_internal_error_exits_3_with_one_line_asking_for_a_report(package, capsys, monkeypatch):
-    import scripts.validate
+    import kzuz.validate
 
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr(scripts.validate, "validate", broken)
+    monkeypatch.setattr(kzuz.validate, "validate", broken)
     code, out, err = run(capsys, "validate", str(package))
     assert (code, out) == (3, "")
     assert err.count("\n") == 1 and "internal error (ZeroDivisionError: a bug)" in err and "report it" in err

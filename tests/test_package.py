@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, TODAY
-from scripts.cli import main
-from scripts.validate import validate
+from kzuz.cli import main
+from kzuz.validate import validate
 
 pytestmark = pytest.mark.live
 SHARED = ROOT.parent / "shared"

@@ -10,8 +10,8 @@ import os
 import numpy as np
 import pytest
 
-from scripts import package as reader
-from scripts.package import Resource, header_problems, read_header, scan, suspect_characters
+from kzuz import package as reader
+from kzuz.package import Resource, header_problems, read_header, scan, suspect_characters
 
 
 @pytest.fixture(params=[7, 1 << 23], ids=["tiny chunks", "one chunk"])
@@ -227,7 +227,7 @@ def test_a_header_problem_names_the_column_and_the_columns_wanted():
 
 
 def test_every_row_has_the_line_it_starts_on(tmp_path, chunk):
-    from scripts.package import Package, read_table
+    from kzuz.package import Package, read_table
 
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "t.csv").write_bytes(b'a,b\n1,2\n"3\nthree",4\n5\n6,7\n,\n8,"9\n\nnine"\n10,11')
@@ -244,7 +244,7 @@ def test_white_space_at_either_end_is_what_str_strip_removes_for_every_character
     point: alone, at the start, at the end, and in the middle (where it is allowed)."""
     import pyarrow as pa
 
-    from scripts.constraints import ends
+    from kzuz.constraints import ends
 
     characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
     for cells in ([c for c in characters], [c + "x" for c in characters], ["x" + c for c in characters],
@@ -289,7 +289,7 @@ def test_a_problem_after_blank_first_lines_counts_them(tmp_path, chunk):
 
 
 def read(tmp_path, raw: bytes, missing=("",), names=("a", "b")):
-    from scripts.package import Package, read_table
+    from kzuz.package import Package, read_table
 
     (tmp_path / "data").mkdir(exist_ok=True)
     (tmp_path / "data" / "t.csv").write_bytes(raw)
@@ -484,7 +484,7 @@ def test_each_format_problem_says_what_to_do(tmp_path, chunk, raw, expected):
 def test_cells_for_messages_are_taken_from_any_chunk_in_the_order_asked():
     import pyarrow as pa
 
-    from scripts.typed import cells
+    from kzuz.typed import cells
 
     column = pa.chunked_array([pa.array(["a", "b"]), pa.array([], pa.string()), pa.array(["c", None, "e"])])
     rows = [4, 0, 2, 3, 1, 2]
@@ -546,7 +546,7 @@ def test_a_package_that_is_not_safe_is_refused_with_the_line_of_the_value_either
 
 
 def test_a_descriptor_over_its_limit_is_not_read_whole(tmp_path, monkeypatch):
-    from scripts import descriptor
+    from kzuz import descriptor
 
     write_package(tmp_path, '{"name": "t", "resources": []}')
     monkeypatch.setattr(descriptor, "MAX_BYTES", 10)

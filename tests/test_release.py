@@ -30,11 +30,11 @@ from conftest import FIXTURE_DATA, FIXTURE_VERSION, ROOT, edit_descriptor, fixtu
 from conftest import resource as named_resource
 from conftest import write_rows
 from repository import bump, commit, git, make_repository
-from scripts import diff
-from scripts.cli import main
-from scripts.datasette import database_name
-from scripts.release import release
-from scripts.versions import changelog_section
+from kzuz import diff
+from kzuz.cli import main
+from kzuz.datasette import database_name
+from kzuz.release import release
+from kzuz.versions import changelog_section
 
 OLD = FIXTURE_VERSION
 NAME, TITLE = fixture_descriptor()["name"], fixture_descriptor()["title"]

@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import schemas
-from schemas import cross_table, indicators, projects, regional_memoranda, regions, visits
-from schemas.common import common_rules, precision_column
-from schemas.rules import (Rule, agrees_within, codes_known, country_list, id_starts_with_date, lookup, not_before,
+from kzuz import schemas
+from kzuz.schemas import cross_table, indicators, projects, regional_memoranda, regions, visits
+from kzuz.schemas.common import common_rules, precision_column
+from kzuz.schemas.rules import (Rule, agrees_within, codes_known, country_list, id_starts_with_date, lookup, not_before,
                            not_before_1991, not_in_future, precision_rules)
-from schemas.table_schema import enum, field, required, resource_schema
+from kzuz.schemas.table_schema import enum, field, required, resource_schema
 
 TODAY = datetime.date(2025, 11, 22)
 DESCRIPTOR = json.loads((Path(__file__).resolve().parent.parent / "datapackage.json").read_text(encoding="utf-8"))
@@ -618,7 +618,7 @@ def test_a_rule_that_raises_is_a_bug_named_not_a_problem_of_the_data(monkeypatch
     (3, "city", False),             # a cell it does not read
 ])
 def test_a_rule_is_quiet_on_a_row_whose_cells_it_reads_were_reported(line, column, quiet):
-    from scripts.problems import Problem
+    from kzuz.problems import Problem
 
     visits_ = table_frame("visits", visitor_country=["KZ", "UZ"], host_country=["UZ", "UZ"])
     found = checked({"visits": visits_}, [Problem("data/visits.csv", line, column, "reported", "x")])
@@ -678,8 +678,8 @@ def test_rules_that_cannot_read_what_they_need_say_so():
 
 
 def test_a_typed_table_becomes_a_frame_by_line_with_reported_cells_empty(tmp_path):
-    from scripts.package import Package, Resource, read_table
-    from scripts.typed import type_table
+    from kzuz.package import Package, Resource, read_table
+    from kzuz.typed import type_table
 
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "t.csv").write_text("d,n,s\n0001-01-01,1.5,a\n9999-12-31,x,\n\n2022-12-22,-2,c\n")

@@ -28,7 +28,7 @@ from browser import DESKTOP, PHONE, distinct_colours, start, visit
 from conftest import FIXTURE_VERSION, ROOT, set_cell
 from site_packages import HOSTILE, REPOSITORY, add_hostile_cells, add_new_tables, add_release, frozen_package
 
-from scripts.cli import main
+from kzuz.cli import main
 
 KZUZ = Path(sys.executable).with_name("kzuz")
 VERSION = FIXTURE_VERSION

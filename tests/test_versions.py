@@ -12,8 +12,8 @@ import pytest
 
 from conftest import FIXTURE_DATA, FIXTURE_VERSION, ROOT, read_rows
 from repository import bump, commit, git, make_repository, version_of
-from scripts.cli import main
-from scripts.versions import bump_between, changelog_section, stated_versions
+from kzuz.cli import main
+from kzuz.versions import bump_between, changelog_section, stated_versions
 
 VERSION = FIXTURE_VERSION  # the copies tests/repository.py makes are at the fixture's version
 TABLES = len(list(FIXTURE_DATA.glob("*.csv")))  # the copies tests/repository.py makes hold the fixture's rows

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from conftest import read_rows, set_cell
-from scripts.about import About
-from scripts.package import open_package, read_table
-from scripts.typed import type_table
-from scripts.workbook import build_workbook
+from kzuz.about import About
+from kzuz.package import open_package, read_table
+from kzuz.typed import type_table
+from kzuz.workbook import build_workbook
 from test_release import MINOR, NAME, TITLE, released  # noqa: F401 -- the module's built release
 
 PRECISION_FORMATS = {"day": "yyyy-mm-dd", "month": "yyyy-mm", "year": "yyyy"}

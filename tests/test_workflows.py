@@ -78,3 +78,12 @@ def test_pre_commit_hooks_call_the_projects_own_kzuz_and_check_the_generated_fil
     hooks = load(ROOT / ".pre-commit-config.yaml")["repos"][0]["hooks"]
     entries = [hook["entry"] for hook in hooks]
     assert entries == [".venv/bin/kzuz fmt", ".venv/bin/kzuz validate", ".venv/bin/kzuz docs --check"]
+
+
+def test_the_project_installs_one_import_name_kzuz():
+    """DESIGN.md: no generic top-level `scripts` or `schemas` in anyone's environment."""
+    from importlib.metadata import distribution
+
+    installed = distribution("kazakhstan-uzbekistan-relations")
+    assert installed.read_text("top_level.txt").split() == ["kzuz"]
+    assert [e.value for e in installed.entry_points if e.group == "console_scripts"] == ["kzuz.cli:main"]
