@@ -45,13 +45,15 @@ def grow(package: Path, rows: int, broken: bool) -> None:
     """Rewrite data/indicators.csv with `rows` rows built from the shipped ones."""
     header, *shipped = list(csv.reader(io.StringIO((ROOT / "data" / "indicators.csv").read_text(encoding="utf-8"))))
     at = {name: header.index(name) for name in header}
+    sources = csv.DictReader(io.StringIO((ROOT / "data" / "sources.csv").read_text(encoding="utf-8")))
+    published = {s["source_id"]: datetime.date.fromisoformat(s["published_date"]) for s in sources}
     rng, seen, out = random.Random(rows), set(), []
     start = datetime.date(1992, 1, 1)
     while len(out) < rows:
         row = list(rng.choice(shipped))
         first = start + datetime.timedelta(days=rng.randrange(12000))
         last = first + datetime.timedelta(days=rng.randrange(400))
-        if last > datetime.date(2025, 10, 31):
+        if last > datetime.date(2025, 10, 31) or last > published[row[at["source_id"]]]:  # no value before its source
             continue
         row[at["period_start"]], row[at["period_end"]] = first.isoformat(), last.isoformat()
         if "period_end_basis" in at:

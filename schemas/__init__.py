@@ -62,7 +62,7 @@ def build(package: dict, frames: dict[str, pd.DataFrame], today: datetime.date |
     for resource in package["resources"]:
         name, table_schema = resource["name"], resource["schema"]
         rules = (common_rules(table_schema) + TABLE_RULES.get(name, lambda *_: [])(package, today)
-                 + cross_table.rules(name, package, whole))
+                 + cross_table.rules(name, package, whole, today))
         rules = [r for r in rules if name in complete or not r.whole_table]
         failing = {}
         schema = pa.DataFrameSchema(checks=[r.check(failing) for r in rules], name=name)

@@ -5,10 +5,15 @@ whose input table could not be read is left out rather than guessed at.
 """
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 
-from .rules import Rule, lookup, present
+from .common import precision_column
+from .rules import ISO_WIDTHS, PRECISIONS, Rule, lookup, present
+from .table_schema import resource_schema
+
 
 def last_day(date: pd.Timestamp, precision: str) -> pd.Timestamp:
     """The last day a date at its precision may mean: 2022-12-01 (month) → 2022-12-31.
@@ -108,7 +113,79 @@ def closed_at_publication(sources: pd.DataFrame) -> Rule:
     return Rule("period_end_at_publication", "period_end", message, passes, reads=("period_end_basis", "source_id"))
 
 
-def rules(table: str, package: dict, frames: dict[str, pd.DataFrame]) -> list[Rule]:
+# For each table, its dates that report what had happened by its source's publication:
+# (the date column, the rows it is judged on — the values their columns must have, {} for
+# every row —, why such a row cannot be dated after its source). Chosen and explained in
+# `not_after_publication`.
+REPORTED = {
+    "visits": [("start_date", {"status": ("held",)}, "a held visit cannot be reported before it happens")],
+    "treaties": [("signed_date", {}, "a document cannot be reported signed before it is signed")],
+    "regional_memoranda": [("signed_date", {}, "a document cannot be reported signed before it is signed")],
+    "indicators": [
+        ("period_start", {"status": ("actual",)}, "a value cannot be measured before its period begins"),
+        ("period_end", {"status": ("actual",), "period_end_basis": ("stated",)},
+         "an actual value is of a period that has ended: a period still running has an estimate, or, if the "
+         "source gives no end, ends at publication (period_end_basis publication)"),
+    ],
+    "projects": [("status_date", {}, "a project cannot be reported at a stage before it reaches it")],
+    "connections": [("status_date", {"status": ("discussed", "under_construction", "opened", "operating")},
+                     "a link cannot be reported at a stage before it reaches it")],
+    "events": [("date", {}, "an event cannot be reported before it happens")],
+}
+
+
+def first_day(dates: pd.Series, precisions: pd.Series | None) -> np.ndarray:
+    """The first day a date at its precision may mean (a month stored off its 1st is
+    reported apart). numpy's months and years, as pandas' periods overflow on 0001."""
+    d = dates.to_numpy("datetime64[s]")
+    if precisions is None:
+        return d
+    months, years = d.astype("datetime64[M]"), d.astype("datetime64[Y]")
+    return np.where(precisions == "month", months, np.where(precisions == "year", years, d))
+
+
+def not_after_publication(sources: pd.DataFrame, column: str, precision: str | None, only: dict, why: str,
+                          today: datetime.date) -> Rule:
+    """A row reporting what happened is not dated after the publication that reports it: not
+    after the last day the source's date may mean (a source of 2025-11, month precision, speaks
+    of all November; one of 2025, year precision, of all the year). A row's month or year counts
+    from its first day: a row of 2025-11 is not after that source of 2025-11, one of 2025-12 is.
+
+    The rows that report what happened (`REPORTED`): a held visit, by its start (a visit a
+    source reports under way, on its first day, is held, and its end is the programme
+    announced); every treaty and regional memorandum (each treaty status follows a signing);
+    an actual indicator, by its start, and by its end when the end is stated (a period closed
+    at publication ends with the source's month, after a source of a day within it); every
+    project (each stage is a fact at its date: a proposal made, an agreement reached, a
+    project launched); a connection discussed, under construction, opened or operating; every
+    event. Left out, as they speak of what is to come: planned visits and connections, and
+    indicators estimated (perhaps for a period still running), targeted, forecast or potential.
+    A row whose source is unknown or has no precision, or whose date is empty, is left to the
+    rules that report those; one dated after today, to the table's `…_not_in_future` (which
+    judges each of these dates, or for an indicator's start its end): one fault, one problem."""
+    published = {s: (d, p) for s, d, p in zip(sources["source_id"], sources["published_date"],
+                                                sources["published_date_precision"])
+                 if isinstance(s, str) and not pd.isna(d) and p in PRECISIONS}
+    until = {source: last_day(d, p) for source, (d, p) in published.items()}
+
+    def passes(df):
+        limit = lookup(df["source_id"], until).astype("datetime64[s]").to_numpy()
+        late = first_day(df[column], df[precision] if precision else None) > limit  # NaT on either side: False
+        late &= ~(df[column] > pd.Timestamp(today)).to_numpy()  # reported as after today instead
+        reported = np.logical_and.reduce([df[c].isin(values).to_numpy() for c, values in only.items()],
+                                         initial=True)
+        return pd.Series(~(late & reported), index=df.index)
+
+    def message(row):
+        date, source_precision = published[row["source_id"]]
+        return (f"{row[column]} is after {date.date().isoformat()[:ISO_WIDTHS[source_precision]]}, "
+                f"when {row['source_id']} was published: {why}")
+
+    return Rule(f"{column}_not_after_publication", column, message, passes,
+                reads=("source_id", *((precision,) if precision else ()), *only))
+
+
+def rules(table: str, package: dict, frames: dict[str, pd.DataFrame], today: datetime.date) -> list[Rule]:
     """The cross-table rules that blame `table`, given the frames that could be read."""
     found: list[Rule] = []
     if table == "indicators" and "indicator_definitions" in frames:
@@ -129,4 +206,8 @@ def rules(table: str, package: dict, frames: dict[str, pd.DataFrame]) -> list[Ru
                   if r["name"] != "sources" and any(f["name"] == "source_id" for f in r["schema"]["fields"])]
         if all(name in frames for name in citing):
             found.append(source_is_cited([frames[name] for name in citing]))
+    if table in REPORTED and "sources" in frames:
+        schema = resource_schema(package, table)
+        found += [not_after_publication(frames["sources"], column, precision_column(schema, column), only, why, today)
+                  for column, only, why in REPORTED[table]]
     return found

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 PRECISIONS = ("day", "month", "year")
 EARLIEST_YEAR = 1991
+ISO_WIDTHS = {"day": 10, "month": 7, "year": 4}  # a date written at its precision: 2022-12-22, 2022-12, 2022
 
 
 class LacksColumn(pa.errors.SchemaDefinitionError):
@@ -165,11 +166,10 @@ def not_before(column: str, earlier: str) -> Rule:
 
 def id_starts_with_date(id_column: str, date_column: str, precision: str) -> Rule:
     """Event-like ids begin with their date at its precision: 2022-12-22-…, 2022-12-…, 2022-…"""
-    widths = {"day": 10, "month": 7, "year": 4}
 
     def expected(df) -> pd.Series:
         iso = df[date_column].dt.strftime("%Y-%m-%d")
-        return pd.Series([d[:widths[p]] if isinstance(d, str) and p in widths else None
+        return pd.Series([d[:ISO_WIDTHS[p]] if isinstance(d, str) and p in ISO_WIDTHS else None
                           for d, p in zip(iso, df[precision])], index=df.index, dtype=object)
 
     def passes(df):
@@ -179,7 +179,7 @@ def id_starts_with_date(id_column: str, date_column: str, precision: str) -> Rul
                           for i, w in zip(ids, want)], index=df.index)
 
     def message(row):  # the example is the date cut to its precision: 2022-12-… for a month
-        prefix = row[date_column][:widths[row[precision]]]
+        prefix = row[date_column][:ISO_WIDTHS[row[precision]]]
         return (f"must start with its {date_column} at its precision ({row[date_column]}, {row[precision]}), "
                 f"e.g. '{prefix}-…'")
 

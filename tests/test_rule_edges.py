@@ -287,6 +287,60 @@ def test_a_period_left_open_ends_with_the_month_its_source_was_published_in():
                                     "as period_end_basis publication says")
 
 
+def test_what_happened_is_not_dated_after_the_last_day_its_source_speaks_of():
+    sources = frame(source_id=["day", "month", "year", "ancient", "vague", None],
+                    published_date=["2025-11-10", "2025-11-01", "2025-01-01", "0001-01-01", "2000-01-01",
+                                    "2000-01-01"],
+                    published_date_precision=["day", "month", "year", "day", None, "day"])
+    rule = cross_table.not_after_publication(sources, "date", "date_precision", {}, "it had not happened",
+                                             datetime.date(9999, 12, 31))
+    # each source on the last day it speaks of, then on the next day
+    df = frame(source_id=["day", "day", "month", "month", "year", "year", "ancient", "ancient"],
+               date=["2025-11-10", "2025-11-11", "2025-11-30", "2025-12-01", "2025-12-31", "2026-01-01",
+                     "0001-01-01", "0001-01-02"], date_precision=["day"] * 8)
+    assert failing(rule, df) == [3, 5, 7, 9]
+    assert message(rule, df, 3) == "2025-11-11 is after 2025-11-10, when day was published: it had not happened"
+    assert message(rule, df, 5) == "2025-12-01 is after 2025-11, when month was published: it had not happened"
+    assert message(rule, df, 7) == "2026-01-01 is after 2025, when year was published: it had not happened"
+    assert message(rule, df, 9) == "0001-01-02 is after 0001-01-01, when ancient was published: it had not happened"
+    # a month or a year of the row counts from its first day (stored off it, it is reported apart)
+    coarse = frame(source_id=["day", "day", "month", "month", "day", "day", "day"],
+                   date=["2025-11-01", "2025-12-01", "2025-11-01", "2025-12-01", "2025-01-01", "2026-01-01",
+                         "2025-11-15"], date_precision=["month", "month", "month", "month", "year", "year", "month"])
+    assert failing(rule, coarse) == [3, 5, 7]
+    # an unknown source, one without a precision, an empty date: other rules report those
+    quiet = frame(source_id=["unknown", "vague", None, "day"], date=["2099-01-01", "2099-01-01", "2099-01-01", None],
+                  date_precision=["day"] * 4)
+    assert failing(rule, quiet) == []
+    # after today, the table's own rule says so (`…_not_in_future`), and this one is quiet
+    today = cross_table.not_after_publication(sources, "date", "date_precision", {}, "why", TODAY)
+    df = frame(source_id=["day"] * 2, date=["2025-11-22", "2025-11-23"], date_precision=["day"] * 2)
+    assert failing(today, df) == [2]
+
+
+def test_only_the_rows_that_report_what_happened_are_held_to_their_source():
+    sources = frame(source_id=["s"], published_date=["2025-11-10"], published_date_precision=["day"])
+    rule = cross_table.not_after_publication(sources, "period_end", None,
+                                             {"status": ("actual",), "period_end_basis": ("stated",)}, "why", TODAY)
+    df = frame(source_id=["s"] * 5, period_end=["2025-11-10", "2025-11-11", "2025-11-20", "2025-11-20", "2025-11-20"],
+               status=["actual", "actual", "actual", "target", None],
+               period_end_basis=["stated"] * 3 + [None, "stated"])
+    assert failing(rule, df) == [3, 4]
+    assert failing(rule, df.assign(period_end_basis="publication")) == []  # closed at the source's month
+    assert rule.reads == ("source_id", "status", "period_end_basis")
+    names = {table: [r.name for r in cross_table.rules(table, DESCRIPTOR, {"sources": sources}, TODAY)
+                     if r.name.endswith("_not_after_publication")] for table in cross_table.REPORTED}
+    # a held visit is reported under way from its first day, so its end is not judged
+    assert names["visits"] == ["start_date_not_after_publication"]
+    assert names["indicators"] == ["period_start_not_after_publication", "period_end_not_after_publication"]
+    only = {table: [o for _, o, _ in dates] for table, dates in cross_table.REPORTED.items()}
+    assert only["visits"] == [{"status": ("held",)}]
+    assert only["connections"] == [{"status": ("discussed", "under_construction", "opened", "operating")}]
+    assert only["treaties"] == only["regional_memoranda"] == only["projects"] == only["events"] == [{}]
+    for table in ("visits", "indicators", "connections"):  # a status renamed in the descriptor would exempt its rows
+        assert set(only[table][0]["status"]) < set(enum(resource_schema(DESCRIPTOR, table), "status"))
+
+
 def test_every_source_is_cited_and_described():
     cited = cross_table.source_is_cited([frame(source_id=["a", None]), frame(source_id=["b"])])
     assert failing(cited, frame(source_id=["a", "b", "c", None])) == [4]
@@ -303,11 +357,12 @@ def test_region_codes_of_a_list_are_in_the_gazetteer():
 
 
 def test_cross_table_rules_are_left_out_when_the_table_they_read_is_not_there():
-    assert [r.name for r in cross_table.rules("indicators", DESCRIPTOR, {})] == []
+    assert [r.name for r in cross_table.rules("indicators", DESCRIPTOR, {}, TODAY)] == []
     names = [r.name for r in cross_table.rules("indicators", DESCRIPTOR, {
         "indicator_definitions": frame(indicator=["x"], unit=["count"]),
-        "sources": frame(source_id=["s"], published_date=["2025-01-01"])})]
-    assert names == ["unit_matches_definition", "period_end_at_publication"]
+        "sources": frame(source_id=["s"], published_date=["2025-01-01"], published_date_precision=["day"])}, TODAY)]
+    assert names == ["unit_matches_definition", "period_end_at_publication", "period_start_not_after_publication",
+                     "period_end_not_after_publication"]
 
 
 # Reading the descriptor ----------------------------------------------------------------------
@@ -360,7 +415,8 @@ VISIT = "2022-12-22-state-visit"
 COMPANIONS = {
     "visits": lambda: table_frame("visits", visit_id=[VISIT], start_date=["2022-12-22"], end_date=["2022-12-23"]),
     "indicator_definitions": lambda: table_frame("indicator_definitions", indicator=["flights"], unit=["count"]),
-    "sources": lambda: table_frame("sources", source_id=["s"], published_date=["2025-11-10"]),
+    "sources": lambda: table_frame("sources", source_id=["s"], published_date=["2025-11-10"],
+                                   published_date_precision=["day"]),
     "regions": lambda: table_frame("regions", region_code=["KZ-10", "UZ-TK"]),
 }
 TOPICS = enum(resource_schema(DESCRIPTOR, "treaties"), "topic")
@@ -368,6 +424,7 @@ FUTURE = "2025-11-23 is after today (2025-11-22): "
 HAPPENED = FUTURE + "only what has already happened belongs here"
 STAGES = enum(resource_schema(DESCRIPTOR, "projects"), "status")
 DAY2 = dict(date_precision=["day", "day"])
+AFTER_S = "2025-11-11 is after 2025-11-10, when s was published: "
 
 # (table, rule, cells of two or more rows, the lines it fails on, the column it blames, what it says of the first)
 CASES = [
@@ -495,13 +552,44 @@ CASES = [
     ("events", "date_not_in_future", dict(date=["2025-11-22", "2025-11-23"]), [3], "date", HAPPENED),
     ("events", "date_within_visit", dict(visit_id=[VISIT] * 2, date=["2022-12-23", "2022-12-24"], **DAY2), [3],
      "date", f"2022-12-24 (day) is outside visit {VISIT}, 2022-12-22 to 2022-12-23: correct the date or the visit_id"),
+    # the companion source s is of 2025-11-10, day precision: that day passes, the next fails
+    ("visits", "start_date_not_after_publication", dict(
+        source_id=["s"] * 3, start_date=["2025-11-10", "2025-11-11", "2025-11-11"], status=["held", "held", "planned"],
+        date_precision=["day"] * 3), [3], "start_date", AFTER_S + "a held visit cannot be reported before it happens"),
+    *[(table, "signed_date_not_after_publication", dict(
+        source_id=["s"] * 3, signed_date=["2025-11-10", "2025-11-11", "2025-11-01"],
+        signed_date_precision=["day", "day", "month"]), [3], "signed_date",
+       AFTER_S + "a document cannot be reported signed before it is signed")
+      for table in ("treaties", "regional_memoranda")],
+    ("indicators", "period_start_not_after_publication", dict(
+        source_id=["s"] * 3, period_start=["2025-11-10", "2025-11-11", "2025-11-11"],
+        status=["actual", "actual", "target"]),
+     [3], "period_start", AFTER_S + "a value cannot be measured before its period begins"),
+    ("indicators", "period_end_not_after_publication", dict(
+        source_id=["s"] * 4, period_end=["2025-11-10", "2025-11-11", "2025-11-30", "2025-11-11"],
+        status=["actual", "actual", "actual", "forecast"],
+        period_end_basis=["stated", "stated", "publication", "stated"]),
+     [3], "period_end", AFTER_S + "an actual value is of a period that has ended: a period still running has an "
+                                  "estimate, or, if the source gives no end, ends at publication (period_end_basis "
+                                  "publication)"),
+    ("projects", "status_date_not_after_publication", dict(
+        source_id=["s"] * 3, status=[STAGES[0], STAGES[0], STAGES[-1]],
+        status_date=["2025-11-10", "2025-11-11", "2025-11-11"],
+        status_date_precision=["day"] * 3), [3, 4], "status_date",
+     AFTER_S + "a project cannot be reported at a stage before it reaches it"),
+    ("connections", "status_date_not_after_publication", dict(
+        source_id=["s"] * 4, status=["opened", "discussed", "planned", "operating"],
+        status_date=["2025-11-10", "2025-11-11", "2025-11-11", "2025-11-11"], status_date_precision=["day"] * 4),
+     [3, 5], "status_date", AFTER_S + "a link cannot be reported at a stage before it reaches it"),
+    ("events", "date_not_after_publication", dict(source_id=["s"] * 2, date=["2025-11-10", "2025-11-11"], **DAY2), [3],
+     "date", AFTER_S + "an event cannot be reported before it happens"),
 ]
 
 
 def rules_of(table: str, frames: dict) -> list[Rule]:
     """The rules `schemas.build` gives `table` (the same three sources, without pandera)."""
     return (common_rules(resource_schema(DESCRIPTOR, table)) + schemas.TABLE_RULES[table](DESCRIPTOR, TODAY)
-            + cross_table.rules(table, DESCRIPTOR, frames))
+            + cross_table.rules(table, DESCRIPTOR, frames, TODAY))
 
 
 def test_the_rules_of_a_table_are_those_the_package_checks():

@@ -67,7 +67,15 @@ def test_planned_visit_may_lie_after_today(package):
     assert problems(package) == []
 
 
+def publish_akmalov_today(package) -> None:
+    """A row dated today needs a source of today, or it is after its publication. (No row of
+    akmalov-2022 has a period closed at publication, which would move with the source.)"""
+    set_cell(package, "sources", "akmalov-2022", "published_date", "2026-11-21")
+
+
 def test_visit_on_today_is_not_after_today(package):
+    publish_akmalov_today(package)
+    set_cell(package, "visits", "2025-03-29-almaty-talks", "source_id", "akmalov-2022")
     set_cell(package, "visits", "2025-03-29-almaty-talks", "start_date", "2026-11-21")
     set_cell(package, "visits", "2025-03-29-almaty-talks", "end_date", "2026-11-21")
     set_cell(package, "visits", "2025-03-29-almaty-talks", "visit_id", "2026-11-21-almaty-talks")
@@ -109,6 +117,36 @@ def test_indicator_that_is_not_actual_may_lie_after_today(package, status):
     set_cell(package, "indicators", "kambarata-hpp-1-capacity", "period_end", "2099-12-31")
     set_cell(package, "indicators", "kambarata-hpp-1-capacity", "period_end_basis", "stated")  # 2099 is stated
     assert problems(package) == []
+
+
+# Nothing that happened lies after the publication that reports it
+
+def test_a_2025_visit_cited_to_a_2022_article_is_reported(package):
+    line = set_cell(package, "visits", "2025-11-14-state-visit-tokayev", "source_id", "akmalov-2022")
+    assert problems(package) == [f"data/visits.csv:{line}: start_date: 2025-11-14 is after 2022-12-26, when "
+                                 "akmalov-2022 was published: a held visit cannot be reported before it happens"]
+
+
+def test_a_row_cited_to_a_source_of_the_year_1_is_reported(package):
+    add_row(package, "sources", "trend-2025-11", source_id="undated-0001", title_en="An undated source",
+            published_date="0001-01-01", published_date_precision="day", notes="")
+    edit_descriptor(package, lambda d: d["sources"].append({"title": "An undated source"}))
+    line = set_cell(package, "events", "1992-11-23-diplomatic-relations", "source_id", "undated-0001")
+    assert problems(package) == [
+        f"data/events.csv:{line}: date: 1992-11-23 is after 0001-01-01, when undated-0001 was published: an event "
+        "cannot be reported before it happens",
+        "data/sources.csv:7: published_date: 0001-01-01 is before 1991: correct it, or explain it in notes, naming "
+        "the year"]
+
+
+@pytest.mark.parametrize("date, fine", [("2022-12-31", True), ("2023-01-01", False)])
+def test_a_source_of_a_month_speaks_of_its_last_day(package, date, fine):
+    line = set_cell(package, "events", "1992-11-23-diplomatic-relations", "source_id", "expert-2022-interregional")
+    set_cell_of(package, "events", line, "date", date)
+    set_cell_of(package, "events", line, "event_id", f"{date}-diplomatic-relations")
+    assert problems(package) == ([] if fine else [
+        f"data/events.csv:{line}: date: {date} is after 2022-12, when expert-2022-interregional was published: "
+        "an event cannot be reported before it happens"])
 
 
 # Nothing before independence, unless a note says why
@@ -631,6 +669,7 @@ def test_the_earliest_date_is_1_january_1991(package, date, fine):
 
 @pytest.mark.parametrize("date, fine", [("2026-11-21", True), ("2026-11-22", False)])
 def test_today_is_not_after_today(package, date, fine):
+    publish_akmalov_today(package)
     set_cell(package, "treaties", "1998-10-31-eternal-friendship", "signed_date", date)
     set_cell(package, "treaties", "1998-10-31-eternal-friendship", "treaty_id", f"{date}-eternal-friendship")
     assert problems(package) == ([] if fine else [f"data/treaties.csv:3: signed_date: {date} {AFTER_TODAY}"])
@@ -661,9 +700,12 @@ def test_a_month_or_year_touches_the_visit_if_any_of_its_days_does(package, date
     set_cell(package, "treaties", "2022-12-environmental-protection", "signed_date_precision", precision)
     set_cell(package, "treaties", "2022-12-environmental-protection", "treaty_id",
              f"{date[:7] if precision == 'month' else date[:4]}-environmental-protection")
+    # a year after the visit is after the source too, of 2022-12
+    after = [f"data/treaties.csv:10: signed_date: {date} is after 2022-12, when expert-2022-interregional was "
+             "published: a document cannot be reported signed before it is signed"] if date > "2022-12-31" else []
     assert problems(package) == ([] if fine else [
         f"data/treaties.csv:10: signed_date: {date} ({precision}) is outside visit 2022-12-21-state-visit-tokayev, "
-        "2022-12-21 to 2022-12-22: correct the date or the visit_id"])
+        "2022-12-21 to 2022-12-22: correct the date or the visit_id"] + after)
 
 
 @pytest.mark.parametrize("identifier, fine", [("2025-03-29-almaty-talks", True), ("2025-03-29almaty-talks", False),
@@ -728,6 +770,6 @@ def test_a_day_no_calendar_holds_is_not_a_date(package, date):
 
 
 def test_a_leap_day_is_a_date(package):
-    set_cell(package, "indicators", "agreements-reached", "period_end", "2024-02-29")
-    set_cell(package, "indicators", "agreements-reached", "period_start", "2024-02-29")
+    set_cell(package, "indicators", "agreements-reached", "period_end", "2020-02-29")  # before its source, of 2022
+    set_cell(package, "indicators", "agreements-reached", "period_start", "2020-02-29")
     assert problems(package) == []
