@@ -8,6 +8,7 @@ the message for each failing row.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -126,16 +127,22 @@ def precision_rules(column: str, precision: str) -> list[Rule]:
     ]
 
 
+def names_year(text: str, year: int) -> bool:
+    """`text` names `year` as a number of its own: 1990, or 0001 / 1 for the year 1."""
+    return re.search(rf"(?<![0-9])0*{year}(?![0-9])", text) is not None
+
+
 def not_before_1991(column: str) -> Rule:
     """Nothing before independence, unless `notes` explains it: a note that names the
-    date's year (any note at all would let a stray one through)."""
+    date's year as a number of its own (any note at all would let a stray one through, and so
+    would a year found inside another number: the year 1 inside "1991")."""
     def passes(df):
         d = df[column]
         early = present(d) & (d.dt.year < EARLIEST_YEAR)
         if not early.any():
             return ~early
         notes = df["notes"] if "notes" in df else pd.Series(None, index=df.index, dtype=object)
-        explained = pd.Series([isinstance(n, str) and str(day.year) in n if is_early else False
+        explained = pd.Series([isinstance(n, str) and names_year(n, day.year) if is_early else False
                                for n, day, is_early in zip(notes, d, early)], index=df.index)
         return ~early | explained
     return Rule(f"{column}_not_before_{EARLIEST_YEAR}", column,

@@ -27,7 +27,7 @@ DATES = {"date", "start_date", "end_date", "signed_date", "status_date", "period
 
 def frame(**columns) -> pd.DataFrame:
     """Rows from line 2 on; a column named like a date holds dates (None: empty)."""
-    data = {name: pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[s]") if name in DATES
+    data = {name: pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").astype("datetime64[s]") if name in DATES
             else pd.Series(values, dtype=float) if name == "value" else pd.Series(values, dtype="str")
             for name, values in columns.items()}
     rows = len(next(iter(data.values())))
@@ -82,6 +82,11 @@ def test_nothing_before_1991_unless_a_note_names_the_year():
     assert failing(rule, df) == [3, 5]
     assert failing(rule, frame(date=["1990-12-31", "1991-01-01"])) == [2]  # a table without notes
     assert failing(rule, frame(date=["1991-01-01"], notes=[None])) == []
+    # the year as a number of its own, not inside another: the year 1 is not named by "1991"
+    years = frame(date=["0001-01-01", "0001-01-01", "0001-01-01", "1990-01-01", "1990-01-01", "1990-01-01"],
+                  notes=["published 1991", "dated 0001 in the source", "year 1, as printed", "in 19901",
+                         "in 1990.", "(1990)"])
+    assert failing(rule, years) == [2, 5]
     assert message(rule, df, 3) == "1990-12-31 is before 1991: correct it, or explain it in notes, naming the year"
 
 
