@@ -12,7 +12,8 @@ EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_CODES = """exit status:
   0  valid (or done)
   1  the package has problems (each is listed as file:line: column: message)
-  2  usage error: a wrong option, or a directory that is no package
+  2  usage or environment: a wrong option, a directory that is no package, a path that
+     cannot be read or written (read-only, a full disk), with the path and the reason
   3  internal error: a bug in kzuz, not in the data (please report it)"""
 SHOWN_PER_FILE = 50  # text output; --format json lists every problem
 BUG_REPORT = ("this is a bug in kzuz, not a problem in your data: please report it with the command you ran, "
@@ -72,10 +73,19 @@ def main(argv: list[str] | None = None) -> int:
     from .package import NotAPackage
 
     try:
-        return {"validate": run_validate, "fmt": run_fmt, "diff": run_diff, "release": run_release,
-                "docs": run_docs, "site": run_site}[args.command](args)
+        status = {"validate": run_validate, "fmt": run_fmt, "diff": run_diff, "release": run_release,
+                  "docs": run_docs, "site": run_site}[args.command](args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return status
     except NotAPackage as error:  # pointed at the wrong directory: a usage error, not bad data
         print(render.printable(f"kzuz {args.command}: {error}"), file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # a closed standard output (kzuz validate | head): end quietly, with 2 as
+        quiet_stdout()          # for any other output that could not be written
+        return EXIT_USAGE
+    except OSError as error:  # the machine's situation, not a bug: a read-only folder, a full disk
+        where = f"{error.filename}: " if error.filename else ""
+        print(render.printable(f"kzuz {args.command}: {where}{error.strerror or error}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -85,6 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         print(render.printable(f"kzuz {args.command}: internal error ({type(error).__name__}: {error}); "
                                f"{BUG_REPORT}"), file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def quiet_stdout() -> None:
+    """Point standard output at /dev/null, so the flush at exit does not fail on the closed pipe again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # no file descriptor (a test's captured output): nothing to flush
 
 
 def run_validate(args) -> int:

@@ -10,11 +10,14 @@ printed that a terminal or a CI log would act on (no raw control character).
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
 import socket
 import stat
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -47,9 +50,13 @@ def sentinel(package: Path) -> Path:
     return secret
 
 
+class Hung(BaseException):
+    """A command that ran past its time."""
+
+
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    def too_long(*_):
-        raise TimeoutError(f"kzuz {' '.join(argv)} ran for over {SECONDS} s")
+    def too_long(*_):  # not an OSError or an Exception, which kzuz would turn into an exit status
+        raise Hung(f"kzuz {' '.join(argv)} ran for over {SECONDS} s")
     previous = signal.signal(signal.SIGALRM, too_long)
     signal.alarm(SECONDS)
     try:
@@ -367,3 +374,31 @@ def test_help_explains_options_and_exit_codes(capsys, command):
 def test_version(capsys):
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("kzuz ")
+
+
+# The machine's situation: exit 2 with the path and the system's reason, never 3 ------------
+
+@pytest.mark.parametrize("code, reason", [(errno.ENOSPC, "No space left on device"),
+                                          (errno.EROFS, "Read-only file system")])
+def test_a_full_disk_or_a_read_only_folder_is_exit_2_naming_the_path_and_nothing_is_lost(
+        package, capsys, monkeypatch, code, reason):
+    edit_bytes(package, "regions", lambda raw: raw.replace(b"\n", b"\r\n"))  # something fmt must rewrite
+    before = {p.name: p.read_bytes() for p in (package / "data").iterdir()}
+
+    def no_room(*_args, dir=None, **_kwargs):  # what mkstemp meets on such a disk
+        raise OSError(code, reason, str(Path(dir) / ".regions.csv.tmp"))
+    monkeypatch.setattr("tempfile.mkstemp", no_room)
+    assert run(capsys, "fmt", str(package)) == (
+        2, "", f"kzuz fmt: {package / 'data' / '.regions.csv.tmp'}: {reason}\n")
+    assert {p.name: p.read_bytes() for p in (package / "data").iterdir()} == before
+
+
+def test_a_closed_standard_output_ends_validate_quietly(package):
+    """`kzuz validate | head -0`: no traceback, no 'Exception ignored', exit 2 (the output could not be written)."""
+    set_cell(package, "regions", "KZ-11", "name_en", " padded")
+    read, write = os.pipe()
+    os.close(read)
+    done = subprocess.run([str(Path(sys.executable).with_name("kzuz")), "validate", str(package)], stdout=write,
+                          stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(write)
+    assert (done.returncode, done.stderr) == (2, "")
