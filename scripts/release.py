@@ -4,8 +4,8 @@ Refuses when the package is invalid, the version disagrees between files, CHANGE
 has no section for the version, the bump since the previous release is smaller than
 the change requires (`kzuz diff`), or the version's own tag exists with other data. The
 previous release is the highest `vX.Y.Z` tag below the version or, where that tag is
-missing (a fork, a clone without tags), the commit that first stated the last version
-CHANGELOG dates.
+missing (a fork, a clone without tags), the commit that cut the last version CHANGELOG
+dates: the newest that changed the descriptor's version to it.
 Builds, byte for byte the same from the same commit and the same library versions
 (fixed zip timestamps and order; no clock is read; pyarrow and SQLite write their
 version into their files):
@@ -181,8 +181,7 @@ def version_tags(package_dir: Path) -> dict[tuple[int, int, int], str]:
 
 def previous_release(package_dir: Path, version: str) -> tuple[str | None, str | None]:
     """The release before `version`: the highest `vX.Y.Z` tag below it; else, when CHANGELOG
-    dates an earlier version, the commit that first stated that version (bump2version's
-    commit, which is the one tagged) — a fork, a clone without tags or a tag never pushed
+    dates an earlier version, the commit that cut that version (`release_commit`) — a fork, a clone without tags or a tag never pushed
     still finds it; None before the first release. Returns (the git ref, how to name it)."""
     tags = version_tags(package_dir)
     below = [v for v in tags if v < parse(version)]
@@ -192,7 +191,7 @@ def previous_release(package_dir: Path, version: str) -> tuple[str | None, str |
     if not earlier:
         return None, None
     last = max(earlier, key=parse)
-    commit = first_commit_stating(package_dir, last)
+    commit = release_commit(package_dir, last)
     if commit is None:
         raise Refused([f"{CHANGELOG} says {last} was released before {version}, but there is no tag v{last} here "
                        f"and no commit in this repository's history states version {last} (a shallow clone, or "
@@ -206,11 +205,17 @@ def released_versions(package_dir: Path) -> list[str]:
     return [m.group("version") for m in SECTION.finditer(read_text(package_dir, CHANGELOG) or "")]
 
 
-def first_commit_stating(package_dir: Path, version: str) -> str | None:
-    """The oldest commit whose datapackage.json states `version` (later commits at that
-    version are unreleased work that the next bump will cut)."""
-    found = git(package_dir, "log", "--reverse", "--format=%H", "-S", f'"version": "{version}"', "--", DESCRIPTOR)
-    return found.split()[0] if found and found.split() else None
+def release_commit(package_dir: Path, version: str) -> str | None:
+    """The commit that cut `version`: the newest commit that changed datapackage.json's
+    version to it (bump2version's, the one tagged). Later commits at that version are
+    unreleased work the next bump cuts; an older stating of it (a version set and moved back
+    before the first release) is not the release."""
+    stated = f'"version": "{version}"'
+    for commit in (git(package_dir, "log", "--format=%H", "-S", stated, "--", DESCRIPTOR) or "").split():
+        descriptor = git(package_dir, "show", f"{commit}:./{DESCRIPTOR}")
+        if descriptor is not None and stated in descriptor:  # it added the version, not removed it
+            return commit
+    return None
 
 
 def git(package_dir: Path, *args: str) -> str | None:

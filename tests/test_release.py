@@ -457,7 +457,7 @@ def test_the_first_release_has_every_row_as_new(tmp_path, capsys):
     assert f"| `visits` | {len(read_rows(FIXTURE_DATA / 'visits.csv')) - 1} | 0 | 0 |" in notes
 
 
-def test_without_the_previous_tag_the_release_before_is_the_commit_that_first_stated_its_version(tmp_path, capsys):
+def test_without_the_previous_tag_the_release_before_is_the_commit_that_cut_its_version(tmp_path, capsys):
     """A fork or a clone without tags: CHANGELOG dates OLD, and git's history finds where it was cut."""
     repo = make_repository(tmp_path / "repo")  # its first commit states OLD; no tag
     cut_at = git(repo, "rev-parse", "HEAD").strip()
@@ -473,6 +473,24 @@ def test_without_the_previous_tag_the_release_before_is_the_commit_that_first_st
     assert f"## Changes in the data since {since}\n" in notes
     assert f"- added `{NEW_TREATY}`" in notes and "`Akmola Region` → `Aqmola Region`" in notes
     assert "every row is new" not in notes
+
+
+def test_without_the_previous_tag_a_version_stated_moved_back_and_stated_again_was_cut_the_last_time(
+        tmp_path, capsys):
+    """The project's own history stated 0.1.0 once, moved back to 0.0.0, then cut 0.1.0."""
+    repo = make_repository(tmp_path / "repo")
+    path = repo / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f'"version": "{OLD}"', '"version": "0.0.0"'), encoding="utf-8")
+    commit(repo, "Back to 0.0.0")
+    path.write_text(text, encoding="utf-8")
+    commit(repo, "Cut OLD again")
+    cut_at = git(repo, "rev-parse", "HEAD").strip()
+    add_a_treaty(repo)
+    commit(repo, "Add a treaty")
+    cut(repo, "minor")
+    assert main(["release", str(repo)]) == 0
+    assert capsys.readouterr().out.startswith(f"built {MINOR} (changes since {OLD} (commit {cut_at[:12]}; ")
 
 
 def test_without_the_previous_tag_a_patch_bump_for_added_rows_is_still_refused(tmp_path, capsys):
