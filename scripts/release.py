@@ -47,6 +47,8 @@ from .validate import validate
 from .versions import CHANGELOG, SECTION, bump_between, changelog_section, parse, read_text, stated_versions
 from .workbook import build_workbook
 
+MARKER = ".kzuz-release"  # in dist/: the folder is kzuz release's to empty; not published, not in SHA256SUMS
+MARKER_TEXT = b"Built by kzuz release: this folder is emptied and rewritten by each build.\n"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build clock in the archive
 SQL_TYPES = {"string": "TEXT", "date": "TEXT", "number": "NUMERIC", "integer": "INTEGER", "boolean": "INTEGER"}
 
@@ -67,8 +69,8 @@ class Built:
 def release(package_dir: Path, previous: str | None = None) -> Built:
     package_dir = Path(package_dir)
     version, date, section, previous, change = check_releasable(package_dir, previous)
-    dist = fresh_dist(package_dir)
     package = open_package(package_dir)
+    dist = fresh_dist(package_dir, [r.path for r in package.resources])
     about = describe(package, version, date)
     tables = typed_tables(package)
     stem, database = f"{about.name}-{version}", database_name(about.name, version)
@@ -84,15 +86,25 @@ def release(package_dir: Path, previous: str | None = None) -> Built:
     return Built(version, previous, [*published, write_checksums(dist, published)])
 
 
-def fresh_dist(package_dir: Path) -> Path:
-    """An empty dist/ inside the package: a dist that is a link, or a file, is refused, not followed."""
+def fresh_dist(package_dir: Path, resources: list[str]) -> Path:
+    """An empty dist/ inside the package, marked as kzuz release's. A dist that is a link or a
+    file is refused, not followed; so is one holding a file of the package, or files kzuz
+    release did not write (no MARKER): emptying it would delete someone's work."""
     dist = package_dir / "dist"
     if dist.is_symlink() or (dist.exists() and not dist.is_dir()):
         raise Refused(["dist is a symbolic link or a file: kzuz release writes only into a dist/ folder of the "
                        "package; remove it"])
+    for path in [DESCRIPTOR, *resources]:
+        if (package_dir / path).resolve().is_relative_to(dist.resolve()):
+            raise Refused([f"dist/ holds {path}, a file of the package, and kzuz release empties dist/ before "
+                           "each build: move the file out of dist/"])
+    if dist.exists() and any(dist.iterdir()) and not (dist / MARKER).is_file():
+        raise Refused([f"dist/ holds files kzuz release did not write (it has no {MARKER}), and it empties dist/ "
+                       "before each build: move them, or remove dist/"])
     if dist.exists():
-        shutil.rmtree(dist)
+        shutil.rmtree(dist)  # does not follow links inside it
     dist.mkdir()
+    (dist / MARKER).write_bytes(MARKER_TEXT)
     return dist
 
 

@@ -33,7 +33,7 @@ from repository import bump, commit, git, make_repository
 from kzuz import diff
 from kzuz.cli import main
 from kzuz.datasette import database_name
-from kzuz.release import release
+from kzuz.release import MARKER, release
 from kzuz.versions import changelog_section
 
 OLD = FIXTURE_VERSION
@@ -200,6 +200,40 @@ def test_refused_without_the_data_licence(repo, capsys):
     assert refused(capsys, repo) == ["kzuz release: refused: LICENSE-DATA.md is missing: every release carries it"]
 
 
+def test_a_table_kept_under_dist_is_refused_and_kept(repo, capsys):
+    """kzuz release empties dist/ before it builds: a CSV of the package there would be lost."""
+    cut(repo, "minor")
+    (repo / "dist").mkdir()
+    (repo / "data" / "events.csv").rename(repo / "dist" / "events.csv")
+    edit_descriptor(repo, lambda d: named_resource(d, "events").update(path="dist/events.csv"))
+    kept = (repo / "dist" / "events.csv").read_bytes()
+    assert main(["release", str(repo)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "kzuz release: refused: dist/ holds dist/events.csv, a file of the package, and kzuz release empties dist/ "
+        "before each build: move the file out of dist/"]
+    assert sorted(tree(repo / "dist")) == ["events.csv"] and (repo / "dist" / "events.csv").read_bytes() == kept
+
+
+def test_a_dist_holding_files_kzuz_did_not_write_is_refused_and_kept(repo, capsys):
+    cut(repo, "minor")
+    (repo / "dist").mkdir()
+    (repo / "dist" / "my-notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["release", str(repo)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "kzuz release: refused: dist/ holds files kzuz release did not write (it has no .kzuz-release), and it "
+        "empties dist/ before each build: move them, or remove dist/"]
+    assert tree(repo / "dist") == {"my-notes.txt": b"mine"}
+
+
+def test_a_dist_kzuz_release_wrote_is_emptied_and_rebuilt(repo, capsys):
+    cut(repo, "minor")
+    assert main(["release", str(repo)]) == 0
+    (repo / "dist" / "stale.zip").write_bytes(b"from a build before")
+    assert main(["release", str(repo)]) == 0
+    capsys.readouterr()
+    assert "stale.zip" not in tree(repo / "dist") and MARKER in tree(repo / "dist")
+
+
 def test_a_folder_that_is_not_a_package_is_a_usage_error(tmp_path, capsys):
     assert main(["release", str(tmp_path)]) == 2
     assert capsys.readouterr() == ("", f"kzuz release: {tmp_path} has no datapackage.json: is it the package's "
@@ -234,6 +268,7 @@ def csv_rows(repo: Path, resource: dict) -> list[list[str]]:
 
 def test_dist_holds_every_artefact_and_nothing_else(released):
     assert sorted(tree(released / "dist")) == sorted([
+        ".kzuz-release",  # the folder is kzuz release's to empty (not published)
         f"{NAME}-{MINOR}.zip", f"{DATABASE}.sqlite", f"{DATABASE}-datasette.json", f"{NAME}-{MINOR}.xlsx",
         f"{NAME}-{MINOR}-parquet.zip", "RELEASE_NOTES.md", "SHA256SUMS"])
 
@@ -416,7 +451,7 @@ def test_sha256sums_verifies_every_artefact(released):
     dist = released / "dist"
     lines = (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     listed = dict(reversed(line.split("  ", 1)) for line in lines)
-    assert sorted(listed) == sorted(name for name in tree(dist) if name != "SHA256SUMS")
+    assert sorted(listed) == sorted(name for name in tree(dist) if name not in ("SHA256SUMS", MARKER))
     assert [line.split("  ", 1)[1] for line in lines] == sorted(listed)
     for name, digest in listed.items():
         assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest, name
@@ -590,7 +625,8 @@ def test_the_release_workflow_publishes_exactly_what_sha256sums_names_and_it_che
         assert done.returncode == 0, done.stdout + done.stderr
     lines = (work / "dist" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     named = {line.split("  ", 1)[1] for line in lines}
-    assert sorted(tree(work / "publish")) == sorted(named | {"SHA256SUMS"}) == sorted(tree(released / "dist"))
+    assert sorted(tree(work / "publish")) == sorted(named | {"SHA256SUMS"}) == sorted(
+        set(tree(released / "dist")) - {MARKER})
     assert done.stdout.splitlines() == [f"{name}: OK" for name in sorted(named)]
     for line in lines:  # the same check without sha256sum, so it cannot pass by not running
         digest, name = line.split("  ", 1)
