@@ -193,8 +193,9 @@ def version_tags(package_dir: Path) -> dict[tuple[int, int, int], str]:
 
 def previous_release(package_dir: Path, version: str) -> tuple[str | None, str | None]:
     """The release before `version`: the highest `vX.Y.Z` tag below it; else, when CHANGELOG
-    dates an earlier version, the commit that cut that version (`release_commit`) — a fork, a clone without tags or a tag never pushed
-    still finds it; None before the first release. Returns (the git ref, how to name it)."""
+    dates an earlier version, the commit that cut that version (`release_commit`), so a fork,
+    a clone without tags or a tag never pushed still finds it; None before the first release.
+    Returns (the git ref, how to name it)."""
     tags = version_tags(package_dir)
     below = [v for v in tags if v < parse(version)]
     if below:

@@ -27,6 +27,7 @@ import yaml
 from conftest import ROOT
 from repository import GIT_ENV
 from test_citation import CFFCONVERT
+from test_versions import bumped
 
 pytestmark = [pytest.mark.live, pytest.mark.flow]
 # what the workflows' `pytest` runs here: the tests of the repository's own files (not these again)
@@ -130,11 +131,6 @@ def test_a_contributor_who_corrects_a_value_gets_a_green_pull_request(copy):
 
 def version(copy: Path) -> str:
     return ok(copy, "python3 -c 'import json; print(json.load(open(\"datapackage.json\"))[\"version\"])'").strip()
-
-
-def bumped(version: str, part: str) -> str:
-    major, minor, patch = map(int, version.split("."))
-    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[part]
 
 
 def cut_and_publish(copy: Path, part: str) -> tuple[str, dict[str, bytes]]:

@@ -27,7 +27,8 @@ DATES = {"date", "start_date", "end_date", "signed_date", "status_date", "period
 
 def frame(**columns) -> pd.DataFrame:
     """Rows from line 2 on; a column named like a date holds dates (None: empty)."""
-    data = {name: pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").astype("datetime64[s]") if name in DATES
+    data = {name: pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").astype("datetime64[s]")
+            if name in DATES
             else pd.Series(values, dtype=float) if name == "value" else pd.Series(values, dtype="str")
             for name, values in columns.items()}
     rows = len(next(iter(data.values())))
