@@ -37,6 +37,26 @@ class Problem:
         return f"{where}: {self.column}" if self.column else where
 
 
+PACKAGE, ENVIRONMENT = 1, 2  # the exit status each kind of Failure ends in (DESIGN.md)
+
+
+class Failure(Exception):
+    """Every failure kzuz anticipates, whichever command meets it: the Problems, and whose
+    they are. `status` PACKAGE (exit 1): the package has them, each at its file, line and
+    column. ENVIRONMENT (exit 2): the user's or the machine's situation (a wrong option, a
+    path that is not a package, a read-only folder, no git), each naming the path and the
+    reason. The command line catches it, once; anything else that escapes is a bug."""
+
+    def __init__(self, problems: list[Problem], status: int = PACKAGE):
+        super().__init__("; ".join(f"{p.location()}: {p.message}" for p in problems))
+        self.problems, self.status = list(problems), status
+
+    @classmethod
+    def environment(cls, path, message: str, code: str = "environment") -> "Failure":
+        """A situation of the machine or of the command's arguments, at PATH."""
+        return cls([Problem(str(path), None, None, message, code)], ENVIRONMENT)
+
+
 def printable(value: str) -> str:
     """`value` with every character a terminal or log could act on shown as a code."""
     return str(value).translate(_SHOWN)
