@@ -50,7 +50,7 @@ def describe(package, version: str, released: str) -> About:
     """The package at `version`, released on `released`; NoCitation when CITATION.cff
     cannot be read or states another version."""
     descriptor = package.descriptor
-    cff = {**read_citation(package.directory), "date-released": released}
+    cff = {**read_citation(package.source), "date-released": released}
     if str(cff.get("version")) != version:
         raise NoCitation(f"{CITATION} says version {cff.get('version')}, not {version}: cut versions only with "
                          "bump2version")
@@ -63,8 +63,8 @@ def describe(package, version: str, released: str) -> About:
         address=address(cff))
 
 
-def read_citation(package_dir) -> dict:
-    text = read_text(package_dir, CITATION)
+def read_citation(source) -> dict:
+    text = read_text(source, CITATION)
     if text is None:
         raise NoCitation(f"{CITATION} is missing: every release carries it")
     try:

@@ -1,4 +1,5 @@
-"""`kzuz`: the command line. Each command is a thin wrapper over its module's function."""
+"""`kzuz`: the command line. Each command is a sentence — load the package, then act on it
+— and this is the one place where a Failure (or an OSError) becomes an exit status."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +8,9 @@ import sys
 from pathlib import Path
 
 from . import problems as render
+from .load import load
+from .problems import Failure
+from .validate import validate
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_CODES = """exit status:
@@ -70,16 +74,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from .package import NotAPackage
-
     try:
         status = {"validate": run_validate, "fmt": run_fmt, "diff": run_diff, "release": run_release,
                   "docs": run_docs, "site": run_site}[args.command](args)
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return status
-    except NotAPackage as error:  # pointed at the wrong directory: a usage error, not bad data
-        print(render.printable(f"kzuz {args.command}: {error}"), file=sys.stderr)
-        return EXIT_USAGE
+    except Failure as failure:  # every failure kzuz anticipates: the package's (1) or the situation's (2)
+        show_failure(args.command, failure)
+        return failure.status
     except BrokenPipeError:  # a closed standard output (kzuz validate | head): end quietly, with 2 as
         quiet_stdout()          # for any other output that could not be written
         return EXIT_USAGE
@@ -97,6 +99,23 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def show_failure(command: str, failure: Failure) -> None:
+    """A Failure's problems: those at a file of the package on standard output, as validate
+    lists them; those about the command's work, the environment's, and the summary on
+    standard error, each after `kzuz COMMAND:`."""
+    at_files = [p for p in failure.problems if p.file and failure.status == EXIT_INVALID]
+    try:
+        sys.stdout.write(render.text(at_files, per_file=SHOWN_PER_FILE))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+    # "PATH is not a directory": a problem at no line reads as a sentence about its path
+    lines = [p.message if not p.file else f"{p.file} {p.message}" if p.line is None and p.column is None
+             else f"{p.location()}: {p.message}" for p in failure.problems if p not in at_files]
+    for line in lines + ([failure.summary] if failure.summary else []):
+        print(render.printable(f"kzuz {command}: {line}"), file=sys.stderr)
+
+
 def quiet_stdout() -> None:
     """Point standard output at /dev/null, so the flush at exit does not fail on the closed pipe again."""
     try:
@@ -105,10 +124,18 @@ def quiet_stdout() -> None:
         pass  # no file descriptor (a test's captured output): nothing to flush
 
 
-def run_validate(args) -> int:
-    from .validate import validate
+def writer(args, command: str):
+    """The package held for a command that writes to it (one at a time); nothing to hold
+    for a path that is no directory, which `load` then reports."""
+    from contextlib import nullcontext
 
-    report = validate(args.package)
+    from .writing import exclusive
+
+    return exclusive(args.package, command) if Path(args.package).is_dir() else nullcontext()
+
+
+def run_validate(args) -> int:
+    report = validate(load(args.package))
     rows = sum(report.rows.values())
     if args.format == "json":
         sys.stdout.write(render.as_json(report.problems, valid=report.valid, rows=report.rows))
@@ -126,7 +153,8 @@ def run_validate(args) -> int:
 def run_fmt(args) -> int:
     from .fmt import format_package
 
-    report = format_package(args.package, check=args.check)
+    with writer(args, "fmt"):
+        report = format_package(args.package, check=args.check)
     for path in report.changed:
         print(render.printable(f"{'would reformat' if args.check else 'formatted'} {path}"))
     sys.stdout.write(render.text(report.problems))
@@ -138,29 +166,16 @@ def run_fmt(args) -> int:
 def run_diff(args) -> int:
     from . import diff
 
-    try:
-        old, new = diff.read_snapshot(args.old), diff.read_snapshot(args.new)
-    except diff.NotASnapshot as error:
-        print(render.printable(f"kzuz diff: {error}"), file=sys.stderr)
-        return EXIT_USAGE
-    except diff.CannotRead as error:
-        sys.stdout.write(render.text(error.problems))
-        print(render.printable(f"kzuz diff: {error}"), file=sys.stderr)
-        return EXIT_INVALID
-    result = diff.diff(old, new)
+    result = diff.diff(diff.read(args.old), diff.read(args.new))
     sys.stdout.write({"text": diff.as_text, "json": diff.as_json, "markdown": diff.as_markdown}[args.format](result))
     return EXIT_VALID
 
 
 def run_release(args) -> int:
-    from .release import Refused, release
+    from .release import release
 
-    try:
-        built = release(args.package, previous=args.previous)
-    except Refused as refused:
-        for reason in refused.reasons:
-            print(render.printable(f"kzuz release: refused: {reason}"), file=sys.stderr)
-        return EXIT_INVALID
+    with writer(args, "release"):
+        built = release(load(args.package), previous=args.previous)
     since = f"changes since {built.previous}" if built.previous else "first release"
     print(f"built {built.version} ({since}):")
     for path in built.artefacts:
@@ -171,7 +186,8 @@ def run_release(args) -> int:
 def run_docs(args) -> int:
     from .docs import write_docs
 
-    stale = write_docs(args.package, check=args.check)
+    with writer(args, "docs"):
+        stale = write_docs(load(args.package, judge=False), check=args.check)
     if args.check:
         for name in stale:
             print(f"{name} is out of date: run kzuz docs")
@@ -183,18 +199,10 @@ def run_docs(args) -> int:
 
 
 def run_site(args) -> int:
-    from .site import Invalid, Refused, build_site
+    from .site import build_site
 
-    try:
-        built = build_site(args.package, out=args.out)
-    except Refused as refused:
-        print(render.printable(f"kzuz site: {refused}"), file=sys.stderr)
-        return EXIT_USAGE
-    except Invalid as invalid:
-        sys.stdout.write(render.text(invalid.problems, per_file=SHOWN_PER_FILE))
-        print(render.printable(f"kzuz site: not built: the package has {invalid} (kzuz validate lists them)"),
-              file=sys.stderr)
-        return EXIT_INVALID
+    with writer(args, "site"):
+        built = build_site(load(args.package), out=args.out)
     index = built.folder / "index.html"
     print(render.printable(f"wrote {len(built.pages)} pages and {len(built.files) - len(built.pages)} other files "
                            f"to {built.folder}: open {index}"))

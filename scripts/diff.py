@@ -10,40 +10,14 @@ added rows, columns or tables; patch for corrected values (and removed rows).
 from __future__ import annotations
 
 import json
-import subprocess
-import zipfile
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from .descriptor import DESCRIPTOR, MAX_BYTES as DESCRIPTOR_BYTES
-from .fmt import MAX_BYTES, Unsafe, parse
-from .package import Unreadable, package_from_bytes, read_file
-from .problems import Problem, json_text, printable
+from .load import load
+from .package import Package
+from .problems import Failure, json_text, printable
 
 BUMPS = ("none", "patch", "minor", "major")
-# A release zip is read within these bounds: a zip bomb or a crafted archive ends in a message.
-ZIP_MEMBERS, ZIP_TOTAL, ZIP_RATIO = 10_000, 2_000_000_000, 200
-
-
-class NotASnapshot(Exception):
-    """OLD or NEW is neither a package directory, a zip nor a git ref (a usage error)."""
-
-
-class CannotRead(Exception):
-    """A snapshot whose descriptor or files cannot be read safely; `problems` say why."""
-
-    def __init__(self, source: str, problems: list[Problem]):
-        super().__init__(f"{source} cannot be read: {len(problems)} problem{'s' * (len(problems) != 1)}")
-        self.problems = problems
-
-
-@dataclass
-class Snapshot:
-    descriptor: dict
-    tables: dict[str, list[dict[str, str]]]  # resource name -> rows as text
-
-    def schema(self, name: str) -> dict:
-        return next(r["schema"] for r in self.descriptor["resources"] if r["name"] == name)
 
 
 @dataclass
@@ -67,111 +41,47 @@ class Diff:
 
 # Reading -----------------------------------------------------------------------------
 
-def read_snapshot(source: str, repo: Path = Path(".")) -> Snapshot:
-    path = Path(source)
-    if path.is_dir():
-        return _snapshot(source, lambda name, limit: read_file(path, name, limit))
-    if path.is_file() and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            return _snapshot(source, zip_reader(archive, source))
-    if _is_git_ref(source, repo):
-        return _snapshot(source, lambda name, limit: _git_show(repo, source, name, limit))
-    raise NotASnapshot(f"{source} is not a package directory, a zip or a git ref")
+def read(given: str, repo: Path = Path(".")) -> Package:
+    """The package GIVEN names (a directory, a release zip or a git ref), loaded, and
+    comparable: raises Failure when it is not."""
+    return comparable(load(given, repo, judge=False))
 
 
-def _snapshot(source: str, read) -> Snapshot:
-    """The descriptor, checked as every command checks it, then each table's rows as text."""
-    try:
-        package = package_from_bytes(Path(source), read(DESCRIPTOR, DESCRIPTOR_BYTES), standard=False)
-    except Unreadable as unreadable:
-        if unreadable.problem.code == "missing-file":  # pointed at something that is no package
-            raise NotASnapshot(f"{source} has no {unreadable.problem.file}") from None
-        raise CannotRead(source, [unreadable.problem]) from None
-    if package.problems:
-        raise CannotRead(source, package.problems)
-    tables = {}
-    for resource in package.resources:
-        try:
-            rows = parse(read(resource.path, MAX_BYTES))
-        except Unreadable as unreadable:
-            raise CannotRead(source, [unreadable.problem]) from None
-        except Unsafe as unsafe:
-            raise CannotRead(source, [Problem(resource.path, unsafe.line, None, unsafe.message, "diff-unreadable")]) from None
-        header = [c.strip() for c in rows[0]] if rows else []
-        tables[resource.name] = [dict(zip(header, (c.strip() for c in row))) for row in rows[1:]]
-    return Snapshot(package.descriptor, tables)
+def comparable(package: Package) -> Package:
+    """PACKAGE, when its descriptor could be read and every table was read whole (a row
+    left out would read as removed); otherwise a Failure with what stands in the way. A
+    cell that is not of its type is compared as the text it is."""
+    if not package.tables_read:
+        raise Failure(package.problems)
+    unread = {r.path for r in package.resources if r.name not in package.tables
+              or not package.tables[r.name].table.complete}
+    if unread:
+        raise Failure([p for p in package.problems if p.file in unread])
+    return package
 
 
-def zip_reader(archive: zipfile.ZipFile, source: str):
-    """name -> bytes for the package inside a release zip, refusing what a crafted zip
-    could do: members outside the package, too many, too large, or compressed beyond
-    any ratio real CSV reaches (a zip bomb)."""
-    members = archive.infolist()
-    problems = []
-    if len(members) > ZIP_MEMBERS:
-        problems.append(f"holds {len(members):,} members")
-    if sum(m.file_size for m in members) > ZIP_TOTAL:
-        problems.append(f"would unpack to over {ZIP_TOTAL:,} bytes")
-    for member in members:
-        name = PurePosixPath(member.filename)
-        if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
-            problems.append(f"holds {member.filename!r}, which points outside the package")
-        elif member.compress_size and member.file_size / member.compress_size > ZIP_RATIO:
-            problems.append(f"holds {member.filename!r}, compressed {member.file_size // member.compress_size}:1")
-    if problems:
-        raise CannotRead(source, [Problem(source, None, None, f"{p}: not a release zip kzuz reads", "zip-unsafe")
-                                  for p in problems])
-    tops = [m.filename for m in members if PurePosixPath(m.filename).name == DESCRIPTOR
-            and len(PurePosixPath(m.filename).parts) <= 2]
-    if not tops:
-        raise NotASnapshot(f"{source} holds no {DESCRIPTOR}")
-    base = PurePosixPath(min(tops, key=len)).parent
-
-    def read(name: str, limit: int) -> bytes:
-        member = name if str(base) == "." else str(base / name)
-        try:
-            with archive.open(member) as f:
-                raw = f.read(limit + 1)
-        except KeyError:
-            raise Unreadable(Problem(name, None, None, f"is missing from {source}", "missing-file")) from None
-        if len(raw) > limit:
-            raise Unreadable(Problem(name, None, None, f"is over {limit:,} bytes", "file-too-large"))
-        return raw
-    return read
+def rows(package: Package, name: str) -> list[dict[str, str]]:
+    """The table's rows as the text of their cells ('' when empty): none for a table not read."""
+    typed = package.tables.get(name)
+    if typed is None:
+        return []
+    columns = {field: [cell or "" for cell in column.to_pylist()] for field, column in typed.table.columns.items()}
+    return [dict(zip(columns, cells)) for cells in zip(*columns.values())]
 
 
-def _is_git_ref(ref: str, repo: Path) -> bool:
-    if ref.startswith("-"):
-        return False  # an option, not a ref
-    return subprocess.run(["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
-                          cwd=repo, capture_output=True).returncode == 0
-
-
-def _git_show(repo: Path, ref: str, name: str, limit: int) -> bytes:
-    prefix = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=repo, capture_output=True, text=True).stdout.strip()
-    spec = f"{ref}:{prefix}{name}"
-    kind = subprocess.run(["git", "cat-file", "-t", spec], cwd=repo, capture_output=True, text=True)
-    size = subprocess.run(["git", "cat-file", "-s", spec], cwd=repo, capture_output=True, text=True)
-    if kind.returncode != 0 or kind.stdout.strip() != "blob":  # a ref from before the package, or a directory
-        raise Unreadable(Problem(f"{prefix}{name}", None, None, f"is not a file in {ref}", "missing-file"))
-    mode = subprocess.run(["git", "ls-tree", ref, "--", f"{prefix}{name}"], cwd=repo, capture_output=True, text=True)
-    if mode.stdout.startswith("120000"):
-        raise Unreadable(Problem(name, None, None, f"is a symbolic link in {ref}: kzuz reads only files",
-                                 "outside-package"))
-    if int(size.stdout.strip() or 0) > limit:
-        raise Unreadable(Problem(name, None, None, f"is over {limit:,} bytes in {ref}", "file-too-large"))
-    return subprocess.run(["git", "cat-file", "blob", spec], cwd=repo, capture_output=True).stdout
+def schema(package: Package, name: str) -> dict:
+    return package.resource(name).descriptor["schema"]
 
 
 # Comparing ---------------------------------------------------------------------------
 
-def diff(old: Snapshot, new: Snapshot) -> Diff:
-    old_names = [r["name"] for r in old.descriptor["resources"]]
-    new_names = [r["name"] for r in new.descriptor["resources"]]
+def diff(old: Package, new: Package) -> Diff:
+    old_names = [r.name for r in old.resources]
+    new_names = [r.name for r in new.resources]
     tables, reasons = [], {}
     for name in new_names:
         if name not in old_names:
-            table = TableDiff(name, added=[_key(row, new.schema(name)) for row in new.tables[name]],
+            table = TableDiff(name, added=[_key(row, schema(new, name)) for row in rows(new, name)],
                               schema=["table added"])
             reasons.setdefault("minor", []).append(f"table {name} added")
         else:
@@ -179,23 +89,24 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
         tables.append(table)
     for name in old_names:
         if name not in new_names:
-            tables.append(TableDiff(name, removed=[_key(r, old.schema(name)) for r in old.tables[name]],
+            tables.append(TableDiff(name, removed=[_key(r, schema(old, name)) for r in rows(old, name)],
                                     schema=["table removed"]))
             reasons.setdefault("major", []).append(f"table {name} removed")
     bump = max(reasons, key=BUMPS.index, default="none")
     return Diff(tables, bump, reasons.get(bump, []))
 
 
-def compare_table(name: str, old: Snapshot, new: Snapshot, reasons: dict) -> TableDiff:
-    table = TableDiff(name, schema=schema_changes(old.schema(name), new.schema(name)))
+def compare_table(name: str, old: Package, new: Package, reasons: dict) -> TableDiff:
+    old_schema, new_schema = schema(old, name), schema(new, name)
+    table = TableDiff(name, schema=schema_changes(old_schema, new_schema))
     for change in table.schema:
         level = "minor" if change.startswith("field added") else "major"
         reasons.setdefault(level, []).append(f"{name}: {change}")
-    old_rows = {_key(r, matching_key(old.schema(name), new.schema(name))): r for r in old.tables[name]}
-    new_rows = {_key(r, new.schema(name)): r for r in new.tables[name]}
+    old_rows = {_key(r, matching_key(old_schema, new_schema)): r for r in rows(old, name)}
+    new_rows = {_key(r, new_schema): r for r in rows(new, name)}
     table.added = [k for k in new_rows if k not in old_rows]
     table.removed = [k for k in old_rows if k not in new_rows]
-    shared = [f["name"] for f in new.schema(name)["fields"] if f["name"] in {g["name"] for g in old.schema(name)["fields"]}]
+    shared = [f["name"] for f in new_schema["fields"] if f["name"] in {g["name"] for g in old_schema["fields"]}]
     for key in (k for k in new_rows if k in old_rows):
         cells = {c: [old_rows[key].get(c) or "", new_rows[key].get(c) or ""] for c in shared
                  if (old_rows[key].get(c) or "") != (new_rows[key].get(c) or "")}

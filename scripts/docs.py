@@ -13,24 +13,16 @@ rows cite, `validate` what `kzuz validate` prints on the package.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-from pathlib import Path
 
-from .fmt import replace
-from .package import Unreadable, open_package, read_file, read_table
-from .problems import Problem
+from .package import Package
+from .problems import Failure
+from .writing import replace
 
 DICTIONARY = "DATA-DICTIONARY.md"
 README = "README.md"
+MAX_BYTES = 5_000_000  # a README or dictionary larger than this is not one kzuz writes into
 BLOCK = re.compile(r"(<!-- kzuz docs: (?P<name>[a-z]+) -->\n)(?P<body>.*?)(<!-- /kzuz docs -->)", re.S)
-
-
-class CannotWrite(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
 
 
 # The data dictionary -----------------------------------------------------------------
@@ -84,16 +76,16 @@ def readme_blocks(package, counts: dict[str, int]) -> dict[str, str]:
     }
 
 
-def sources_list(package) -> str:
-    """The publications, from data/sources.csv: id, authors, title, kind, date, language."""
-    resource = next((r for r in package.resources if r.name == "sources"), None)
-    if resource is None:
+def sources_list(package: Package) -> str:
+    """The publications, from the sources table: id, authors, title, kind, date, language."""
+    if "sources" not in package.tables:
         return ""
     import pycountry
 
-    rows = list(csv.DictReader(io.StringIO(read_file(package.directory, resource.path).decode("utf-8"))))
+    columns = {name: [cell or "" for cell in column.to_pylist()]
+               for name, column in package.tables["sources"].table.columns.items()}
     out = ["| `source_id` | publication |", "|---|---|"]
-    for row in rows:
+    for row in (dict(zip(columns, cells)) for cells in zip(*columns.values())):
         who = f"{row['authors'].rstrip('.')}. " if row.get("authors") else ""
         language = pycountry.languages.get(alpha_2=row.get("language", "")) if row.get("language") else None
         out.append(f"| `{row['source_id']}` | {who}*{row.get('title_en', '')}* ({row.get('title', '')}). "
@@ -115,42 +107,35 @@ def when(date: str, precision: str) -> str:
 
 
 def fill(text: str, blocks: dict[str, str]) -> str:
-    return BLOCK.sub(lambda m: m.group(1) + blocks.get(m.group("name"), m.group("body")) + m.group(4), text)
+    """TEXT with each block's body replaced. A body never holds a marker itself (a
+    description may quote one): it would end the block early and the rest would be
+    copied again on every run; `<!--` is written `&lt;!--`, which Markdown shows the same."""
+    safe = {name: body.replace("<!--", "&lt;!--") for name, body in blocks.items()}
+    return BLOCK.sub(lambda m: m.group(1) + safe.get(m.group("name"), m.group("body")) + m.group(4), text)
 
 
 # Writing -----------------------------------------------------------------------------
 
-def generated(package_dir: Path) -> dict[str, str]:
-    """file name → the text it must have."""
-    package = open_package(Path(package_dir), standard=False)
-    if package.problems:
-        raise CannotWrite(package.problems)
+def generated(package: Package) -> dict[str, str]:
+    """file name → the text it must have; a Failure when a table cannot be read."""
+    unread = [r.path for r in package.resources if r.name not in package.tables]
+    if not package.tables_read or unread:
+        raise Failure([p for p in package.problems if not package.tables_read or p.file in unread],
+                      summary="cannot write the generated files: the package cannot be read (kzuz validate "
+                              "lists why)")
     wanted = {DICTIONARY: dictionary(package.descriptor)}
-    try:
-        readme = read_file(package.directory, README).decode("utf-8")
-    except Unreadable:
-        return wanted  # a package without a README (a test's, or a release's own)
-    counts = {}
-    for resource in package.resources:
-        table = read_table(package, resource)
-        if not table.readable:
-            raise CannotWrite(table.problems)
-        counts[resource.name] = table.rows
-    wanted[README] = fill(readme, readme_blocks(package, counts))
+    readme = package.source.text(README, MAX_BYTES)
+    if readme is not None:  # a package without a README (a test's, or a release's own) has no figures
+        wanted[README] = fill(readme, readme_blocks(package, package.rows))
     return wanted
 
 
-def write_docs(package_dir: Path, check: bool = False) -> list[str]:
+def write_docs(package: Package, check: bool = False) -> list[str]:
     """The generated files that were out of date (and, unless `check`, are now written)."""
-    package_dir = Path(package_dir)
     stale = []
-    for name, text in generated(package_dir).items():
-        try:
-            current = read_file(package_dir, name).decode("utf-8")
-        except (Unreadable, UnicodeDecodeError):
-            current = None
-        if current != text:
+    for name, text in generated(package).items():
+        if package.source.text(name, MAX_BYTES) != text:
             stale.append(name)
             if not check:
-                replace(package_dir / name, text.encode("utf-8"))
+                replace(package.directory / name, text.encode("utf-8"))
     return stale

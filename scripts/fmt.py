@@ -7,6 +7,10 @@ rows, unknown, missing, unnamed or repeated columns) is left untouched and the r
 reported. A blank line, or a row whose cells are all empty once trimmed, holds no value
 and is dropped.
 
+The one lenient reader in kzuz, and the only command that does not `load` the package:
+it must read what the strict reader refuses (a BOM, CRLF, padded cells, columns out of
+order) in order to repair it. It reads nothing it cannot write back whole.
+
 The package is opened as every command opens it (package.py): a descriptor that cannot
 be trusted formats nothing. A file is rewritten only if it is a regular file inside the
 package (never through a symbolic link), by writing a temporary file beside it and
@@ -16,16 +20,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .package import Unreadable, is_link, open_package, read_file
+from .package import open_package
 from .problems import Problem
+from .sources import MAX_TABLE_BYTES as MAX_BYTES, Directory, Unreadable, is_link
+from .writing import replace
 
-MAX_BYTES = 2_000_000_000  # a CSV larger than this is not one kzuz formats
 # The csv module refuses a cell over 128 KiB; how long a cell may be is the schema's
 # maxLength to say, in words, and fmt must not lose a long cell.
 csv.field_size_limit(2**31 - 1)
@@ -46,11 +49,11 @@ class FmtReport:
 
 
 def format_package(package_dir: Path, check: bool = False) -> FmtReport:
-    package = open_package(Path(package_dir), standard=False)
+    package = open_package(Directory(Path(package_dir)))
     report = FmtReport(problems=list(package.problems))
     for resource in package.resources:
         try:
-            raw = read_file(package.directory, resource.path, limit=MAX_BYTES)
+            raw = package.source.read(resource.path, MAX_BYTES)
             canonical = canonical_csv(raw, resource.field_names, resource.primary_key)
         except Unreadable as unreadable:
             report.problems.append(unreadable.problem)
@@ -69,19 +72,6 @@ def format_package(package_dir: Path, check: bool = False) -> FmtReport:
         if not check:
             replace(package.directory / resource.path, canonical)
     return report
-
-
-def replace(target: Path, content: bytes) -> None:
-    """Write `content` to a new file beside `target`, then rename it over `target`."""
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".kzuz-fmt")
-    try:
-        with os.fdopen(descriptor, "wb") as f:
-            f.write(content)
-        os.chmod(temporary, os.stat(target).st_mode & 0o777 if target.exists() else 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def canonical_csv(raw: bytes, columns: list[str], primary_key: list[str]) -> bytes:

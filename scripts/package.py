@@ -1,10 +1,6 @@
-"""The one safe way into a package, for every command: its descriptor, and its CSV files
-read strictly, as text columns with the line of every row.
-
-Files. Only regular files whose real path is inside the package directory are opened:
-a symbolic link that leaves it, a named pipe (which would block the reader forever), a
-device or a directory where a file is expected is refused with a message, and nothing
-is ever fetched. Files are opened without following a final link and without blocking.
+"""The one strict way into a package, for every command: its descriptor, and its CSV
+files read strictly, as text columns with the line of every row. The bytes come from
+`sources` (a directory, a release zip or a git ref), which opens only what is safe.
 
 CSV. The format is a contract (DESIGN.md), not a guess: UTF-8 without a byte-order
 mark, commas, LF line ends, RFC 4180 quoting, a header row. frictionless and pyarrow
@@ -19,15 +15,15 @@ are kept, each with the line it starts on (a quoted cell can span lines).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import descriptor as descriptors
 from .descriptor import DESCRIPTOR
-from .problems import Problem
+from .problems import Failure, Problem
+from .sources import MAX_TABLE_BYTES, Directory, Opened, Source, Unreadable
 
 CHUNK = 1 << 22          # bytes scanned at a time
 MAX_HEADER = 1 << 20     # a header longer than this is not a header
@@ -36,66 +32,6 @@ csv.field_size_limit(max(csv.field_size_limit(), MAX_HEADER + 1))
 MAX_COLUMNS = 1000
 BLOCK = 1 << 22        # bytes pyarrow parses at a time (a row may not be longer)
 FMT_HINT = "(kzuz fmt fixes this)"
-
-
-class NotAPackage(Exception):
-    """The directory given is not a data package at all (a usage error, not bad data)."""
-
-
-class Unreadable(Exception):
-    """A file the package names that cannot be read safely; `problem` says why."""
-
-    def __init__(self, problem: Problem):
-        super().__init__(problem.message)
-        self.problem = problem
-
-
-# Files -------------------------------------------------------------------------------
-
-def inside(directory: Path, relative: str) -> Path:
-    """The real path of DIRECTORY/RELATIVE, which must lie inside DIRECTORY."""
-    root = Path(directory).resolve()
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root):
-        raise Unreadable(Problem(relative, None, None, "is a link to a file outside the package: kzuz reads only "
-                                 "files inside it; replace the link by the file", "outside-package"))
-    return target
-
-
-def open_file(directory: Path, relative: str, what: str | None = None) -> int:
-    """A read-only descriptor of DIRECTORY/RELATIVE, a regular file inside DIRECTORY."""
-    what = what or relative
-    target = inside(directory, relative)
-    try:
-        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise Unreadable(Problem(what, None, None, "is missing: restore it, or remove its resource from "
-                                 f"{DESCRIPTOR}", "missing-file")) from None
-    except OSError as error:
-        raise Unreadable(Problem(what, None, None, f"cannot be opened ({error.strerror})", "unreadable-file")) from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
-                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
-                else "not a regular file")
-        raise Unreadable(Problem(what, None, None, f"is {kind}, not a file: kzuz reads only regular files",
-                                 "not-a-file"))
-    return fd
-
-
-def read_file(directory: Path, relative: str, limit: int | None = None) -> bytes:
-    fd = open_file(directory, relative)
-    with os.fdopen(fd, "rb") as f:
-        raw = f.read(limit + 1 if limit else -1)
-    if limit and len(raw) > limit:
-        raise Unreadable(Problem(relative, None, None, f"is over {limit:,} bytes: larger than kzuz reads",
-                                 "file-too-large"))
-    return raw
-
-
-def is_link(directory: Path, relative: str) -> bool:
-    return os.path.islink(Path(directory) / relative)
 
 
 # The descriptor ----------------------------------------------------------------------
@@ -124,47 +60,72 @@ class Resource:
 
 @dataclass
 class Package:
-    directory: Path
+    """A package as read from its source: the descriptor, and (once `kzuz.load` has read
+    them) every table, typed. `problems` are what was found reading it; `kzuz validate`
+    adds the checks and the rules."""
+    source: Source
     descriptor: dict | None
     resources: list[Resource] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # the descriptor's; none when it can be used
+    problems: list[Problem] = field(default_factory=list)
     lines: descriptors.Lines = field(default_factory=descriptors.Lines)  # where each value of the descriptor is
+    tables: dict = field(default_factory=dict)  # resource name -> typed.Typed, for every table that could be read
+    rows: dict[str, int] = field(default_factory=dict)  # rows read per table; empty until the tables are read
+    tables_read: bool = False  # the descriptor could be trusted, and every table was read
+    descriptor_bytes: bytes = b""  # as read: what a copy of the package carries
+
+    @property
+    def directory(self) -> Path:
+        """Where a command that writes may write: a package directory, never a zip or a git ref."""
+        if self.source.directory is None:
+            raise Failure.environment(self.source.label, "is a release zip or a git ref: this command works on a "
+                                      "package directory", "not-a-directory")
+        return self.source.directory
+
+    def resource(self, name: str) -> Resource | None:
+        return next((r for r in self.resources if r.name == name), None)
 
     def standard_problems(self):
         """The descriptor against the Data Package standard (frictionless), checked in
         another process: call what this returns for the problems."""
         return descriptors.standard_in_background(self.descriptor, self.lines)
 
+    def file_bytes(self, resource: Resource) -> bytes:
+        """A table's file as it was read, for a copy of it (the release zip, the site): read
+        again, and refused if it is not the file that was checked (it changed meanwhile)."""
+        raw = self.source.read(resource.path, MAX_TABLE_BYTES)
+        typed = self.tables.get(resource.name)
+        if typed is None or hashlib.sha256(raw).hexdigest() != typed.table.sha256:
+            raise Failure([Problem(resource.path, None, None, "changed while kzuz was reading the package: run the "
+                                   "command again when nothing else writes to it", "changed-while-read")])
+        return raw
+
 
 def listed(value) -> list:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def open_package(directory: Path, standard: bool = True) -> Package:
-    """The package's descriptor, checked (by frictionless for the standard when `standard`).
-
-    Raises NotAPackage when DIRECTORY is no package at all."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise NotAPackage(f"{directory} is not a directory")
-    if not os.path.lexists(directory / DESCRIPTOR):
-        raise NotAPackage(f"{directory} has no {DESCRIPTOR}: is it the package's directory?")
+def open_package(source: Source | Path) -> Package:
+    """The package's descriptor, read and checked by kzuz's own rules (the standard's
+    check, in another process, is `Package.standard_problems`). A source with no
+    descriptor at all is no package: a Failure of the environment."""
+    source = source if isinstance(source, Source) else Directory(Path(source))
+    if isinstance(source, Directory) and not source.directory.is_dir():
+        raise Failure.environment(source.label, "is not a directory", "not-a-package")
     try:
-        raw = read_file(directory, DESCRIPTOR, limit=descriptors.MAX_BYTES)
+        raw = source.read(DESCRIPTOR, descriptors.MAX_BYTES)
     except Unreadable as unreadable:
-        return Package(directory, None, problems=[unreadable.problem])
-    return package_from_bytes(directory, raw, standard)
-
-
-def package_from_bytes(directory: Path, raw: bytes, standard: bool = True) -> Package:
+        if unreadable.problem.code == "missing-file":
+            raise Failure.environment(source.label, f"has no {DESCRIPTOR}: is it the package's directory?",
+                                      "not-a-package") from None
+        return Package(source, None, problems=[unreadable.problem])
     descriptor, lines, problems = descriptors.parse(raw)
     if descriptor is None:
-        return Package(directory, None, problems=problems, lines=lines)
-    problems = descriptors.check(descriptor, lines) if standard else (
-        descriptors.safety(descriptor, lines, ()) + descriptors.package_shape(descriptor, lines))
+        return Package(source, None, problems=problems, lines=lines)
+    problems = descriptors.safety(descriptor, lines, ()) + descriptors.package_shape(descriptor, lines)
     if problems:
-        return Package(directory, descriptor, problems=problems, lines=lines)
-    return Package(directory, descriptor, [resource_of(r) for r in descriptor["resources"]], lines=lines)
+        return Package(source, descriptor, problems=problems, lines=lines)
+    return Package(source, descriptor, [resource_of(r) for r in descriptor["resources"]], lines=lines,
+                   descriptor_bytes=raw)
 
 
 def resource_of(spec: dict) -> Resource:
@@ -187,6 +148,7 @@ class Table:
     readable: bool = False                        # False: the rows could not be read safely
     controls: bool = True                         # a cell may hold a control character (package.scan)
     unicode: bool = True                          # a cell may hold a bidirectional or zero-width one
+    sha256: str | None = None                     # of the file's bytes, as scanned
 
     @property
     def rows(self) -> int:
@@ -199,7 +161,7 @@ class Table:
         return self.readable and not any(p.code in ("missing-cell", "extra-cell") for p in self.problems)
 
 
-def read_table(package: Package, resource: Resource) -> Table:
+def read_table(source: Source, resource: Resource) -> Table:
     """The table's rows as text columns. The bytes are scanned (scan) while pyarrow
     parses them (read_rows), on two cores: both release the GIL for their work. The
     parse is kept only if the scan finds the file sound."""
@@ -207,23 +169,21 @@ def read_table(package: Package, resource: Resource) -> Table:
 
     table = Table(resource)
     try:
-        fd = open_file(package.directory, resource.path)
-        path = str(inside(package.directory, resource.path))
+        opened = source.table(resource.path)
     except Unreadable as unreadable:
         table.problems.append(unreadable.problem)
         return table
     try:
-        head = os.pread(fd, MAX_HEADER + 4, 0)
+        head = opened.pread(MAX_HEADER + 4, 0)
         header, header_problems = read_header(head[3:] if head.startswith(BOM) else head, resource) if head else (None, [])
         with ThreadPoolExecutor(1) as worker:
-            scanning = worker.submit(scan, fd, resource.path)
-            # pyarrow reads the checked path itself: through a Python file object it is
-            # twice as slow (every block would cross into Python)
-            parsed = parse_rows(path, fd, header, resource) if header is not None else None
+            scanning = worker.submit(scan, opened, resource.path)
+            parsed = parse_rows(opened, header, resource) if header is not None else None
             scanned = scanning.result()
     finally:
-        os.close(fd)
+        opened.close()
     table.problems += scanned.problems
+    table.sha256 = scanned.sha256
     if scanned.fatal:
         return table
     table.problems += header_problems
@@ -246,13 +206,14 @@ class Scanned:
     unicode: bool = False   # a C1 control, bidirectional control or zero-width character may be there
     problems: list[Problem] = field(default_factory=list)
     fatal: bool = False     # the rows cannot be read safely
+    sha256: str | None = None  # of every byte, when the whole file was scanned
 
 
-def line_at(fd: int, offset: int) -> int:
+def line_at(opened: Opened, offset: int) -> int:
     """The line of byte `offset` (counted again from the start: only a problem needs it)."""
     line, at = 1, 0
     while at < offset:
-        chunk = os.pread(fd, min(CHUNK, offset - at), at)
+        chunk = opened.pread(min(CHUNK, offset - at), at)
         if not chunk:
             break
         line += chunk.count(b"\n")
@@ -260,14 +221,16 @@ def line_at(fd: int, offset: int) -> int:
     return line
 
 
-def scan(fd: int, file: str) -> Scanned:
+def scan(opened: Opened, file: str) -> Scanned:
     """The whole file, chunk by chunk with numpy: BOM, CR, quoting, and whether a cell
     may hold a line break or a character `constraints.hygiene` must look for. Each test
     is a pass of numpy over the bytes; lines are counted only where a problem is."""
     import numpy as np
 
     result = Scanned()
-    chunk = os.pread(fd, CHUNK, 0)
+    digest = hashlib.sha256()
+    chunk = opened.pread(CHUNK, 0)
+    digest.update(chunk)
     offset = len(chunk)
     if not chunk:
         result.problems.append(Problem(file, None, None, "is empty: it needs at least the header row", "empty-file"))
@@ -281,11 +244,12 @@ def scan(fd: int, file: str) -> Scanned:
     before = ord("\n")  # the byte before the chunk (a file starts like a line)
     parity, unclosed = 0, None  # parity: quotes so far, odd inside a quoted cell
     while chunk:
-        following = os.pread(fd, CHUNK, offset)
+        following = opened.pread(CHUNK, offset)
+        digest.update(following)
         offset += len(following)
         data = np.frombuffer(chunk, np.uint8)
         result.low += int(np.count_nonzero(data < 32))
-        if b"\r" in chunk and not carriage_returns(fd, start, chunk, following, file, result):
+        if b"\r" in chunk and not carriage_returns(opened, start, chunk, following, file, result):
             return result
         result.unicode = result.unicode or suspect_characters(chunk, following[:2])
         quotes = np.flatnonzero(data == 34)
@@ -293,7 +257,7 @@ def scan(fd: int, file: str) -> Scanned:
             bad, opener = quote_fault(data, quotes, parity, before, following[:1])
             if bad is not None:
                 opening = (parity + bad) % 2 == 0
-                result.problems.append(Problem(file, line_at(fd, start + int(quotes[bad])), None,
+                result.problems.append(Problem(file, line_at(opened, start + int(quotes[bad])), None,
                                                'has a quote inside a cell that is not quoted: quote the whole cell, '
                                                'doubling each " inside it' if opening else
                                                'has a quoted cell with text after its closing quote: quote the whole '
@@ -307,13 +271,14 @@ def scan(fd: int, file: str) -> Scanned:
         start += len(chunk)
         chunk = following
     if parity:
-        result.problems.append(Problem(file, None if unclosed is None else line_at(fd, unclosed), None,
+        result.problems.append(Problem(file, None if unclosed is None else line_at(opened, unclosed), None,
                                        'has a quoted cell that is never closed: add the closing "', "unclosed-quote"))
         result.fatal = True
+    result.sha256 = digest.hexdigest()
     return result
 
 
-def carriage_returns(fd: int, start: int, chunk: bytes, following: bytes, file: str, result: Scanned) -> bool:
+def carriage_returns(opened: Opened, start: int, chunk: bytes, following: bytes, file: str, result: Scanned) -> bool:
     """Reports CRLF line ends (once), or a bare CR (then the rows cannot be read: pyarrow
     would end a row there, where no line ends). False when reading must stop."""
     bare = _bare_cr(chunk)
@@ -321,11 +286,11 @@ def carriage_returns(fd: int, start: int, chunk: bytes, following: bytes, file: 
         bare = -1  # a CRLF cut in two by the chunks
     first = chunk.find(b"\r")
     if first != bare and not result.crlf:  # the first CR ends a line: a CRLF, reported once a file
-        result.problems.append(Problem(file, line_at(fd, start + first), None, "ends its lines with CRLF "
+        result.problems.append(Problem(file, line_at(opened, start + first), None, "ends its lines with CRLF "
                                        f"(Windows): save with LF line ends {FMT_HINT}", "crlf"))
         result.crlf = True
     if bare != -1:
-        result.problems.append(Problem(file, line_at(fd, start + bare), None, "has a carriage return (CR) that is "
+        result.problems.append(Problem(file, line_at(opened, start + bare), None, "has a carriage return (CR) that is "
                                        f"not part of a line end: lines end with LF {FMT_HINT}", "cr"))
         result.fatal = True
         return False
@@ -402,6 +367,8 @@ def read_header(head: bytes, resource: Resource) -> tuple[list[str] | None, list
     file, names = resource.path, resource.field_names
     end = head.find(b"\n")
     first = (head if end == -1 else head[:end]).removesuffix(b"\r")  # CRLF is reported by scan, not fatal
+    if b"\r" in first:
+        return None, []  # a CR that ends no line (a file of old Mac line ends): scan reports it at its line
     if len(first) > MAX_HEADER:
         return None, [Problem(file, 1, None, f"has a first line over {MAX_HEADER:,} bytes: that is not a header",
                               "header-too-long")]
@@ -456,18 +423,18 @@ def shorten(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def parse_rows(path: str, fd: int, header: list[str], resource: Resource):
+def parse_rows(opened: Opened, header: list[str], resource: Resource):
     """(the rows as a pyarrow Table of text, the ragged rows) — or the Problem pyarrow ends on.
     A cell in the schema's missingValues (by default the empty cell) reads as null."""
     import pyarrow as pa
 
     missing = resource.missing_values
     try:
-        data, ragged = arrow_read(path, len(header), missing, threads=True)
+        data, ragged = arrow_read(opened.arrow(), len(header), missing, threads=True)
         if ragged and any(number is None for number, _, _ in ragged):
-            data, ragged = arrow_read(path, len(header), missing, threads=False)  # slower; numbers the rows it skips
+            data, ragged = arrow_read(opened.arrow(), len(header), missing, threads=False)  # slower; numbers the rows it skips
     except pa.ArrowInvalid as error:
-        return arrow_problem(error, fd, resource.path)
+        return arrow_problem(error, opened, resource.path)
     return data, ragged
 
 
@@ -508,7 +475,7 @@ def rows_from(parsed, header: list[str], scanned: Scanned, table: Table) -> None
     table.readable = True
 
 
-def arrow_read(path: str, width: int, missing: list[str], threads: bool):
+def arrow_read(path, width: int, missing: list[str], threads: bool):
     """(the rows as a pyarrow Table of text columns, [(record number or None, cells, text)] of ragged rows)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -549,10 +516,10 @@ def ragged_problem(file: str, line: int, cells: int, width: int) -> Problem:
                    "contains a comma", "extra-cell")
 
 
-def arrow_problem(error: Exception, fd: int, file: str) -> Problem:
+def arrow_problem(error: Exception, opened: Opened, file: str) -> Problem:
     """What pyarrow refused, in words, with the line where that can be found."""
     if "invalid UTF8" in str(error):
-        found = first_non_utf8(fd)
+        found = first_non_utf8(opened)
         if found is None:
             return Problem(file, None, None, "is not UTF-8: save the file as UTF-8", "encoding")
         line, byte = found
@@ -564,12 +531,12 @@ def arrow_problem(error: Exception, fd: int, file: str) -> Problem:
     return Problem(file, None, None, f"cannot be read as CSV: {str(error).splitlines()[0][:200]}", "csv")
 
 
-def first_non_utf8(fd: int) -> tuple[int, int] | None:
+def first_non_utf8(opened: Opened) -> tuple[int, int] | None:
     """(line, byte) of the first byte that is not UTF-8, chunk by chunk; a character cut
     by a chunk's end is carried into the next chunk and read whole."""
     offset, line, carried = 0, 1, b""
     while True:
-        chunk = os.pread(fd, CHUNK, offset)
+        chunk = opened.pread(CHUNK, offset)
         data = carried + chunk
         try:
             data.decode("utf-8")

@@ -45,11 +45,18 @@ class Failure(Exception):
     they are. `status` PACKAGE (exit 1): the package has them, each at its file, line and
     column. ENVIRONMENT (exit 2): the user's or the machine's situation (a wrong option, a
     path that is not a package, a read-only folder, no git), each naming the path and the
-    reason. The command line catches it, once; anything else that escapes is a bug."""
+    reason. A problem with no file is about the command's whole work ("refused: …").
+    `summary`, if given, is the one line the command line ends with. The command line
+    catches it, once; anything else that escapes is a bug."""
 
-    def __init__(self, problems: list[Problem], status: int = PACKAGE):
-        super().__init__("; ".join(f"{p.location()}: {p.message}" for p in problems))
-        self.problems, self.status = list(problems), status
+    def __init__(self, problems: list[Problem], status: int = PACKAGE, summary: str = ""):
+        super().__init__(summary or "; ".join(f"{p.location()}: {p.message}" for p in problems))
+        self.problems, self.status, self.summary = list(problems), status, summary
+
+    @classmethod
+    def refused(cls, reasons: list[str]) -> "Failure":
+        """A command that will not do its work on this package, for these reasons."""
+        return cls([Problem("", None, None, f"refused: {reason}", "refused") for reason in reasons])
 
     @classmethod
     def environment(cls, path, message: str, code: str = "environment") -> "Failure":
@@ -58,8 +65,15 @@ class Failure(Exception):
 
 
 def printable(value: str) -> str:
-    """`value` with every character a terminal or log could act on shown as a code."""
-    return str(value).translate(_SHOWN)
+    """`value` with every character a terminal or log could act on shown as a code, and
+    the bytes of a name that is not UTF-8 (a path, kept by Python as lone surrogates,
+    which no terminal can be sent) shown as `\\xff`."""
+    value = str(value)
+    try:
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte (from JSON's \\ud800)
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value.translate(_SHOWN)
 
 
 def code_point(character: str) -> str:

@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sqlite3
-import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,11 +39,13 @@ from .about import (CITATION, DICTIONARY, LICENCE_FILE, About, NoCitation, descr
 from .datasette import METADATA_TABLE, database_name, write_metadata
 from .descriptor import DESCRIPTOR
 from .docs import dictionary
-from .package import open_package, read_file, read_table
-from .typed import type_table
+from .package import Package
+from .problems import Failure
+from .sources import git as run_git
 from .validate import validate
-from .versions import CHANGELOG, SECTION, bump_between, changelog_section, parse, read_text, stated_versions
+from .versions import CHANGELOG, SECTION, TEXT_LIMIT, bump_between, changelog_section, parse, read_text
 from .workbook import build_workbook
+from .writing import staged
 
 MARKER = ".kzuz-release"  # in dist/: the folder is kzuz release's to empty; not published, not in SHA256SUMS
 MARKER_TEXT = b"Built by kzuz release: this folder is emptied and rewritten by each build.\n"
@@ -53,10 +53,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build clock i
 SQL_TYPES = {"string": "TEXT", "date": "TEXT", "number": "NUMERIC", "integer": "INTEGER", "boolean": "INTEGER"}
 
 
-class Refused(Exception):
-    def __init__(self, reasons: list[str]):
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
+def Refused(reasons: list[str]) -> Failure:  # noqa: N802 -- reads as the refusal it raises
+    return Failure.refused(reasons)
 
 
 @dataclass
@@ -66,30 +64,34 @@ class Built:
     artefacts: list[Path]
 
 
-def release(package_dir: Path, previous: str | None = None) -> Built:
-    package_dir = Path(package_dir)
-    version, date, section, previous, change = check_releasable(package_dir, previous)
-    package = open_package(package_dir)
-    dist = fresh_dist(package_dir, [r.path for r in package.resources])
+def release(package: Package, previous: str | None = None) -> Built:
+    """Build dist/ from PACKAGE, loaded from its directory (`kzuz.load`); PREVIOUS (a
+    directory, zip or git ref) is the release to compare with, by default the last one."""
+    package_dir = package.directory
+    version, date, section, previous, change = check_releasable(package, previous)
+    dist = checked_dist(package_dir, [r.path for r in package.resources])
     about = describe(package, version, date)
-    tables = typed_tables(package)
+    tables = [package.tables[r.name] for r in package.resources]
     stem, database = f"{about.name}-{version}", database_name(about.name, version)
-    published = [
-        build_zip(package, dist / f"{stem}.zip", release_documents(package, about, tables)),
-        build_sqlite(tables, about, package.descriptor, dist / f"{database}.sqlite"),
-        write_metadata(package.descriptor, about, database, dist / f"{database}-datasette.json"),
-        build_workbook(tables, about, dist / f"{stem}.xlsx"),
-        build_parquet(tables, about, dist / f"{stem}-parquet.zip"),
-        write_notes(dist / "RELEASE_NOTES.md", package.descriptor, version, date, section, previous, change),
-    ]
-    # SHA256SUMS is the one list of what a release publishes: release.yml uploads what it names
-    return Built(version, previous, [*published, write_checksums(dist, published)])
+    with staged(dist) as build:  # built beside dist/, then swapped in whole: a failed build leaves the old one
+        (build / MARKER).write_bytes(MARKER_TEXT)
+        published = [
+            build_zip(package, build / f"{stem}.zip", release_documents(package, about, tables)),
+            build_sqlite(tables, about, package.descriptor, build / f"{database}.sqlite"),
+            write_metadata(package.descriptor, about, database, build / f"{database}-datasette.json"),
+            build_workbook(tables, about, build / f"{stem}.xlsx"),
+            build_parquet(tables, about, build / f"{stem}-parquet.zip"),
+            write_notes(build / "RELEASE_NOTES.md", package.descriptor, version, date, section, previous, change),
+        ]
+        # SHA256SUMS is the one list of what a release publishes: release.yml uploads what it names
+        published.append(write_checksums(build, published))
+    return Built(version, previous, [dist / path.relative_to(build) for path in published])
 
 
-def fresh_dist(package_dir: Path, resources: list[str]) -> Path:
-    """An empty dist/ inside the package, marked as kzuz release's. A dist that is a link or a
-    file is refused, not followed; so is one holding a file of the package, or files kzuz
-    release did not write (no MARKER): emptying it would delete someone's work."""
+def checked_dist(package_dir: Path, resources: list[str]) -> Path:
+    """dist/ inside the package, which the release replaces, marked as kzuz release's. A dist
+    that is a link or a file is refused, not followed; so is one holding a file of the package,
+    or files kzuz release did not write (no MARKER): replacing it would delete someone's work."""
     dist = package_dir / "dist"
     if dist.is_symlink() or (dist.exists() and not dist.is_dir()):
         raise Refused(["dist is a symbolic link or a file: kzuz release writes only into a dist/ folder of the "
@@ -101,17 +103,13 @@ def fresh_dist(package_dir: Path, resources: list[str]) -> Path:
     if dist.exists() and any(dist.iterdir()) and not (dist / MARKER).is_file():
         raise Refused([f"dist/ holds files kzuz release did not write (it has no {MARKER}), and it empties dist/ "
                        "before each build: move them, or remove dist/"])
-    if dist.exists():
-        shutil.rmtree(dist)  # does not follow links inside it
-    dist.mkdir()
-    (dist / MARKER).write_bytes(MARKER_TEXT)
     return dist
 
 
-def check_releasable(package_dir: Path, previous: str | None):
-    check_valid(package_dir)
-    version = stated_versions(package_dir)["datapackage.json"]
-    found = changelog_section(package_dir, version)
+def check_releasable(package: Package, previous: str | None):
+    check_valid(package)
+    version = package.descriptor["version"]
+    found = changelog_section(package.source, version)
     if found is None:
         raise Refused([f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': cut the version with "
                        "bump2version, which moves 'Unreleased' under it"])
@@ -119,12 +117,11 @@ def check_releasable(package_dir: Path, previous: str | None):
     if not section.strip():
         raise Refused([f"CHANGELOG.md's section for {version} says nothing: write what changed (under "
                        "'## [Unreleased]' before bump2version, or under the section now)"])
-    check_documents(package_dir, version, date)
-    current = snapshot(str(package_dir), package_dir, "the package")
-    check_not_released(package_dir, version, current)
-    ref, previous = (previous, previous) if previous else previous_release(package_dir, version)
-    old = read_previous(ref, package_dir) if ref else empty_like(package_dir)
-    change = diffs.diff(old, current)
+    check_documents(package, version, date)
+    check_not_released(package, version)
+    ref, previous = (previous, previous) if previous else previous_release(package, version)
+    old = read_previous(ref, package) if ref else empty_like(package)
+    change = diffs.diff(old, package)
     if previous:
         # from the descriptor, not the tag's name: --previous may also be a zip or a folder
         made = bump_between(old.descriptor.get("version") or previous.lstrip("v"), version)
@@ -134,18 +131,22 @@ def check_releasable(package_dir: Path, previous: str | None):
     return version, date, section, previous, change
 
 
-def snapshot(source: str, package_dir: Path, what: str) -> diffs.Snapshot:
-    """A snapshot to compare with, or a refusal that says why it cannot be read."""
+def released(ref: str, package: Package, what: str) -> Package:
+    """The package at REF (a git ref, a zip or a folder), to compare with; a refusal that
+    says why it cannot be read."""
     try:
-        return diffs.read_snapshot(source, repo=package_dir)
-    except diffs.NotASnapshot as error:
-        raise Refused([f"{what} {error}" if what.startswith("--") else f"{what}: {error}"]) from None
-    except diffs.CannotRead as error:
-        raise Refused([f"{what}: {error}"] + [f"{p.location()}: {p.message}" for p in error.problems]) from None
+        return diffs.read(ref, package.directory)
+    except Failure as failure:
+        if failure.problems and failure.problems[0].code == "not-a-package":
+            raise Refused([f"{what} {ref} is not a package directory, a zip or a git ref"]) from None
+        if failure.status != 1:
+            raise  # the machine's situation (no git): not the package's
+        raise Refused([f"{what} {ref} cannot be read"] + [f"{p.location()}: {p.message}" for p in failure.problems
+                                                           if p.file]) from None
 
 
-def check_valid(package_dir: Path) -> None:
-    report = validate(package_dir)
+def check_valid(package: Package) -> None:
+    report = validate(package)
     # a disagreeing version is one of validate's problems; name it, since its fix is bump2version
     reasons = [f"{p.file} {p.message}" for p in report.problems if p.code == "version-disagrees"]
     if others := len(report.problems) - len(reasons):
@@ -155,33 +156,33 @@ def check_valid(package_dir: Path) -> None:
         raise Refused(reasons)
 
 
-def check_documents(package_dir: Path, version: str, date: str) -> None:
+def check_documents(package: Package, version: str, date: str) -> None:
     """The files every release carries are there, and CITATION.cff names the version."""
     reasons = [f"{name} is missing: every release carries it" for name in (LICENCE_FILE,)
-               if not (package_dir / name).is_file()]
+               if package.source.text(name, TEXT_LIMIT) is None]
     try:
-        describe(open_package(package_dir, standard=False), version, date)
+        describe(package, version, date)
     except NoCitation as error:
         reasons.append(str(error))
     if reasons:
         raise Refused(reasons)
 
 
-def check_not_released(package_dir: Path, version: str, current: diffs.Snapshot) -> None:
+def check_not_released(package: Package, version: str) -> None:
     """A version is released once: if its tag exists (a rebuild, as on CI), the data must be the tag's."""
-    tag = version_tags(package_dir).get(parse(version))
-    if tag and diffs.diff(snapshot(tag, package_dir, tag), current).bump != "none":
+    tag = version_tags(package).get(parse(version))
+    if tag and diffs.diff(released(tag, package, "the tag"), package).bump != "none":
         raise Refused([f"{version} is already released as {tag}, and the data have changed since: cut a new "
                        "version with bump2version"])
 
 
-def read_previous(previous: str, package_dir: Path) -> diffs.Snapshot:
-    return snapshot(previous, package_dir, "--previous")
+def read_previous(previous: str, package: Package) -> Package:
+    return released(previous, package, "--previous")
 
 
-def version_tags(package_dir: Path) -> dict[tuple[int, int, int], str]:
+def version_tags(package: Package) -> dict[tuple[int, int, int], str]:
     """version → its `vX.Y.Z` tag (none where git or the repository is missing)."""
-    listed = git(package_dir, "tag", "--list", "v*.*.*")
+    listed = git(package, "tag", "--list", "v*.*.*")
     tags = {}
     for tag in (listed or "").split():
         try:
@@ -191,20 +192,20 @@ def version_tags(package_dir: Path) -> dict[tuple[int, int, int], str]:
     return tags
 
 
-def previous_release(package_dir: Path, version: str) -> tuple[str | None, str | None]:
+def previous_release(package: Package, version: str) -> tuple[str | None, str | None]:
     """The release before `version`: the highest `vX.Y.Z` tag below it; else, when CHANGELOG
     dates an earlier version, the commit that cut that version (`release_commit`), so a fork,
     a clone without tags or a tag never pushed still finds it; None before the first release.
     Returns (the git ref, how to name it)."""
-    tags = version_tags(package_dir)
+    tags = version_tags(package)
     below = [v for v in tags if v < parse(version)]
     if below:
         return tags[max(below)], tags[max(below)]
-    earlier = [v for v in released_versions(package_dir) if parse(v) < parse(version)]
+    earlier = [v for v in released_versions(package) if parse(v) < parse(version)]
     if not earlier:
         return None, None
     last = max(earlier, key=parse)
-    commit = release_commit(package_dir, last)
+    commit = release_commit(package, last)
     if commit is None:
         raise Refused([f"{CHANGELOG} says {last} was released before {version}, but there is no tag v{last} here "
                        f"and no commit in this repository's history states version {last} (a shallow clone, or "
@@ -213,38 +214,41 @@ def previous_release(package_dir: Path, version: str) -> tuple[str | None, str |
     return commit, f"{last} (commit {commit[:12]}; its tag v{last} is not in this repository)"
 
 
-def released_versions(package_dir: Path) -> list[str]:
+def released_versions(package: Package) -> list[str]:
     """The versions CHANGELOG gives a dated section."""
-    return [m.group("version") for m in SECTION.finditer(read_text(package_dir, CHANGELOG) or "")]
+    return [m.group("version") for m in SECTION.finditer(read_text(package.source, CHANGELOG) or "")]
 
 
-def release_commit(package_dir: Path, version: str) -> str | None:
+def release_commit(package: Package, version: str) -> str | None:
     """The commit that cut `version`: the newest commit that changed datapackage.json's
     version to it (bump2version's, the one tagged). Later commits at that version are
     unreleased work the next bump cuts; an older stating of it (a version set and moved back
     before the first release) is not the release."""
     stated = f'"version": "{version}"'
-    for commit in (git(package_dir, "log", "--format=%H", "-S", stated, "--", DESCRIPTOR) or "").split():
-        descriptor = git(package_dir, "show", f"{commit}:./{DESCRIPTOR}")
+    needed = (f"kzuz release needs it to find release {version} in the history, or name that release with "
+              "--previous (its release zip or a folder)")
+    for commit in (git(package, "log", "--format=%H", "-S", stated, "--", DESCRIPTOR, needed=needed) or "").split():
+        descriptor = git(package, "show", f"{commit}:./{DESCRIPTOR}")
         if descriptor is not None and stated in descriptor:  # it added the version, not removed it
             return commit
     return None
 
 
-def git(package_dir: Path, *args: str) -> str | None:
-    """What a read-only git command prints in the package, or None where there is no git,
-    no repository, or it fails."""
+def git(package: Package, *args: str, needed: str = "") -> str | None:
+    """What a read-only git command prints in the package, or None where there is no
+    repository or it fails. A release needs git only to find the previous one: without git,
+    that is None too, unless the release cannot go on without it (`needed` says why)."""
     try:
-        done = subprocess.run(["git", *args], cwd=package_dir, capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
+        return run_git(package.directory, *args, check=False)
+    except Failure:
+        if needed:
+            raise Failure.environment("git", f"is not installed (or not on PATH): {needed}", "no-git") from None
         return None
-    return done.stdout if done.returncode == 0 else None
 
 
-def empty_like(package_dir: Path) -> diffs.Snapshot:
+def empty_like(package: Package) -> Package:
     """What there was before the first release: the same tables, no rows."""
-    descriptor = open_package(package_dir, standard=False).descriptor
-    return diffs.Snapshot(descriptor, {r["name"]: [] for r in descriptor["resources"]})
+    return Package(package.source, package.descriptor, package.resources, tables_read=True)
 
 
 def build_zip(package, target: Path, documents: dict[str, bytes] | None = None) -> Path:
@@ -252,11 +256,11 @@ def build_zip(package, target: Path, documents: dict[str, bytes] | None = None) 
     then `documents` (name → content) beside them."""
     descriptor = json.loads(json.dumps(package.descriptor))  # a copy to annotate
     files = {}
-    for resource in descriptor["resources"]:
-        raw = read_file(package.directory, resource["path"])
-        resource["hash"] = "sha256:" + hashlib.sha256(raw).hexdigest()
-        resource["bytes"] = len(raw)
-        files[resource["path"]] = raw
+    for spec, resource in zip(descriptor["resources"], package.resources):
+        raw = package.file_bytes(resource)
+        spec["hash"] = "sha256:" + hashlib.sha256(raw).hexdigest()
+        spec["bytes"] = len(raw)
+        files[spec["path"]] = raw
     entries = {DESCRIPTOR: (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), **files}
     return write_zip(target, {**entries, **(documents or {})})
 
@@ -264,11 +268,11 @@ def build_zip(package, target: Path, documents: dict[str, bytes] | None = None) 
 def release_documents(package, about: About, tables: list) -> dict[str, bytes]:
     """What a downloader needs beside the data: a README, the licence, the dictionary, the
     changelog and the citation."""
-    documents = {LICENCE_FILE: read_file(package.directory, LICENCE_FILE),
+    text = lambda name: package.source.text(name, TEXT_LIMIT)  # noqa: E731 -- each was checked there
+    documents = {LICENCE_FILE: text(LICENCE_FILE).encode("utf-8"),
                  DICTIONARY: dictionary(package.descriptor).encode("utf-8"),
-                 CHANGELOG: read_file(package.directory, CHANGELOG),
-                 CITATION: released_citation(read_file(package.directory, CITATION).decode("utf-8"),
-                                             about.released).encode("utf-8")}
+                 CHANGELOG: text(CHANGELOG).encode("utf-8"),
+                 CITATION: released_citation(text(CITATION), about.released).encode("utf-8")}
     names = [DESCRIPTOR, *(r.path for r in package.resources), "README.md", *documents]
     rows = {typed.resource.name: typed.table.rows for typed in tables}
     readme = downloader_readme(about, package.descriptor["resources"], rows, names)
@@ -284,11 +288,6 @@ def write_zip(target: Path, entries: dict[str, bytes]) -> Path:
             info.external_attr = 0o644 << 16
             archive.writestr(info, content, compresslevel=9)
     return target
-
-
-def typed_tables(package) -> list:
-    """Each table typed as `kzuz validate` types it (the package is valid by now)."""
-    return [type_table(read_table(package, resource)) for resource in package.resources]
 
 
 def build_sqlite(tables: list, about: About, descriptor: dict, target: Path) -> Path:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from pathlib import Path
-
-from .package import Unreadable, read_file
 from .problems import Problem
+from .sources import Source, Unreadable, as_source
 
 TEXT_LIMIT = 1_000_000  # a project file larger than this is not one kzuz reads
 
@@ -16,7 +14,7 @@ CHANGELOG = "CHANGELOG.md"
 SECTION = re.compile(r"^## \[(?P<version>\d+\.\d+\.\d+)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.M)
 
 
-def stated_versions(package_dir: Path) -> dict[str, str | None]:
+def stated_versions(source: Source) -> dict[str, str | None]:
     """file → the version it states, for each file that exists (a release zip has only the descriptor)."""
     readers = {
         "datapackage.json": lambda text: json.loads(text).get("version"),
@@ -25,7 +23,7 @@ def stated_versions(package_dir: Path) -> dict[str, str | None]:
     }
     found = {}
     for name, read in readers.items():
-        text = read_text(package_dir, name)
+        text = read_text(source, name)
         if text is not None:
             try:
                 found[name] = read(text)
@@ -34,33 +32,34 @@ def stated_versions(package_dir: Path) -> dict[str, str | None]:
     return found
 
 
-def read_text(package_dir: Path, name: str) -> str | None:
-    """A project file's text, read as every file is (package.py); None when it is not there."""
+def read_text(source: Source, name: str) -> str | None:
+    """A project file's text, read as every file is (sources.py); None when it is not
+    there or not readable text (then what it should state is missing, and said so)."""
     try:
-        return read_file(package_dir, name, limit=TEXT_LIMIT).decode("utf-8")
+        return as_source(source).read(name, TEXT_LIMIT).decode("utf-8")
     except (Unreadable, UnicodeDecodeError):
         return None
 
 
 def version_problems(package) -> list[Problem]:
-    stated = stated_versions(package.directory)
+    stated = stated_versions(package.source)
     descriptor = package.descriptor.get("version")
-    return [Problem(name, _line_of(package.directory, name, version), "version",
+    return [Problem(name, _line_of(package.source, name, version), "version",
                     f"says {version}, but datapackage.json says {descriptor}: change versions only with bump2version",
                     "version-disagrees")
             for name, version in stated.items() if name != "datapackage.json" and version != descriptor]
 
 
-def _line_of(package_dir: Path, name: str, version: str | None) -> int | None:
-    for number, line in enumerate((read_text(package_dir, name) or "").splitlines(), start=1):
+def _line_of(source: Source, name: str, version: str | None) -> int | None:
+    for number, line in enumerate((read_text(source, name) or "").splitlines(), start=1):
         if version and line.lstrip().startswith("version") and version in line:
             return number
     return None
 
 
-def changelog_section(package_dir: Path, version: str) -> tuple[str, str] | None:
+def changelog_section(source: Source, version: str) -> tuple[str, str] | None:
     """(release date, the section's text) of `## [version] - date`, or None."""
-    text = read_text(package_dir, CHANGELOG) or ""
+    text = read_text(source, CHANGELOG) or ""
     headings = list(SECTION.finditer(text))
     for n, heading in enumerate(headings):
         if heading.group("version") == version:

@@ -21,6 +21,7 @@ from pathlib import Path
 import frictionless  # noqa: F401  imported once here, the standard check runs in place, not in a process per test
 import pytest
 
+from kzuz.load import load
 from kzuz.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,4 +122,4 @@ def set_cell_of(package: Path, table: str, line: int, column: str, value: str) -
 
 def problems(package: Path) -> list[str]:
     """What `kzuz validate` prints for the package, one string per problem."""
-    return [f"{p.location()}: {p.message}" for p in validate(package, today=TODAY).problems]
+    return [f"{p.location()}: {p.message}" for p in validate(load(package), today=TODAY).problems]

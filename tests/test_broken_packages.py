@@ -17,6 +17,7 @@ import pytest
 from conftest import FIXTURE_DATA, ROOT, TODAY, edit_bytes, edit_descriptor, on_line, read_rows, resource, set_cell, write_rows
 from kzuz.cli import main
 from kzuz.fmt import format_package
+from kzuz.load import load
 from kzuz.validate import validate
 
 YYYY_MM_DD = "use YYYY-MM-DD (a month is YYYY-MM-01, a year YYYY-01-01)"
@@ -302,7 +303,7 @@ def test_the_corpus_covers_every_kind_of_breakage_at_least_30():
 
 
 def test_the_fixture_package_is_valid(package):
-    assert validate(package, today=TODAY).problems == []  # so each case's problems are its edit's
+    assert validate(load(package), today=TODAY).problems == []  # so each case's problems are its edit's
 
 
 @pytest.mark.parametrize("edit, expected", CASES)
@@ -328,7 +329,7 @@ def test_each_broken_package_is_reported_exactly_and_exits_1(package, capsys, ed
 ], ids=lambda value: getattr(value, "__name__", value))
 def test_the_common_problems_say_how_to_fix_them(package, edit, fix):
     edit(package)
-    found = validate(package, today=TODAY).problems
+    found = validate(load(package), today=TODAY).problems
     assert found and all(fix in problem.message for problem in found)
 
 
@@ -359,4 +360,4 @@ def test_fmt_on_a_broken_package_neither_crashes_nor_loses_a_value(package, edit
 def test_what_validate_says_fmt_fixes_fmt_fixes(package, edit, expected):
     edit(package)
     format_package(package)
-    assert validate(package, today=TODAY).problems == []
+    assert validate(load(package), today=TODAY).problems == []

@@ -101,7 +101,7 @@ def test_a_usage_error_exits_2_with_a_message_on_stderr(argv, says, capsys):
 
 def test_a_directory_that_does_not_exist_is_a_usage_error(tmp_path, capsys):
     missing = tmp_path / "nowhere"
-    assert validate(capsys, missing) == (2, [], f"kzuz validate: {missing} is not a directory\n")
+    assert validate(capsys, missing) == (2, [], f"kzuz validate: {missing} is not a package directory, a release zip or a git ref\n")
 
 
 def test_a_directory_without_a_descriptor_is_a_usage_error(tmp_path, capsys):

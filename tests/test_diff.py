@@ -13,7 +13,7 @@ from conftest import FIXTURE_DATA, ROOT, copy_package, edit_descriptor, read_row
 from repository import commit, git, make_repository
 from kzuz import diff
 from kzuz.cli import main
-from kzuz.package import open_package
+from kzuz.load import load
 from kzuz.release import build_zip
 
 TABLES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
@@ -38,7 +38,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 
 def compared(old: Path, new: Path) -> diff.Diff:
-    return diff.diff(diff.read_snapshot(str(old)), diff.read_snapshot(str(new)))
+    return diff.diff(diff.read(str(old)), diff.read(str(new)))
 
 
 # Editors: one change each, as a contributor would make it ------------------------------
@@ -285,7 +285,7 @@ def test_markdown_without_changes_says_so(old, new, capsys):
 # Release zips and git refs -----------------------------------------------------------
 
 def test_a_release_zip_as_old(old, new, tmp_path, capsys):
-    release = build_zip(open_package(old), tmp_path / "release.zip")
+    release = build_zip(load(old), tmp_path / "release.zip")
     correct_a_value(new)
     assert run(capsys, release, new) == run(capsys, old, new)
     assert compared(release, new).bump == "patch"
@@ -305,12 +305,12 @@ def test_a_zip_without_a_descriptor_is_a_usage_error(new, tmp_path, capsys):
     archive = tmp_path / "not-a-package.zip"
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("readme.txt", "hello")
-    assert run(capsys, archive, new) == (2, "", f"kzuz diff: {archive} holds no datapackage.json\n")
+    assert run(capsys, archive, new) == (2, "", f"kzuz diff: {archive} holds no datapackage.json: it is not a release zip\n")
 
 
 def test_neither_a_package_a_zip_nor_a_git_ref_is_a_usage_error(new, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)  # not a git repository
-    assert run(capsys, "v0.0.0", new) == (2, "", "kzuz diff: v0.0.0 is not a package directory, a zip or a git ref\n")
+    assert run(capsys, "v0.0.0", new) == (2, "", "kzuz diff: v0.0.0 is not a package directory, a release zip or a git ref\n")
 
 
 @pytest.fixture
@@ -345,4 +345,4 @@ def test_a_git_ref_against_the_working_tree(repo, capsys):
 
 def test_a_git_ref_without_the_package_is_a_usage_error(repo, capsys, monkeypatch):
     monkeypatch.chdir(repo / "data")  # git refs are read at the current directory's place in the repository
-    assert run(capsys, "v0.1.0", "HEAD") == (2, "", "kzuz diff: v0.1.0 has no data/datapackage.json\n")
+    assert run(capsys, "v0.1.0", "HEAD") == (2, "", "kzuz diff: v0.1.0 has no datapackage.json: is it the package's directory?\n")

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_DATA, TODAY, copy_package, read_rows, write_rows
+from kzuz.load import load
 from kzuz.validate import validate
 from test_broken_packages import CASES
 
@@ -101,7 +102,7 @@ BORROWED = {"encoding-error", "scheme-error"}
 def compare(package: Path, table: str | None = None) -> list[str]:
     """What frictionless flags and kzuz does not, and what kzuz flags as a Table Schema
     problem, beyond STRICTER, that frictionless does not: both must be empty."""
-    problems = validate(package, today=TODAY).problems
+    problems = validate(load(package), today=TODAY).problems
     ours = {(p.file, p.line, p.column) for p in problems}
     rows = {(p.file, p.line) for p in problems if p.column is None and p.line is not None}
     lines = {(p.file, p.line) for p in problems}

@@ -354,11 +354,9 @@ def test_fmt_never_writes_through_a_link_inside_the_package(package, capsys):
 
 
 def test_an_internal_error_exits_3_with_one_line_asking_for_a_report(package, capsys, monkeypatch):
-    import kzuz.validate
-
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr(kzuz.validate, "validate", broken)
+    monkeypatch.setattr("kzuz.cli.validate", broken)
     code, out, err = run(capsys, "validate", str(package))
     assert (code, out) == (3, "")
     assert err.count("\n") == 1 and "internal error (ZeroDivisionError: a bug)" in err and "report it" in err

@@ -10,7 +10,10 @@ import os
 import numpy as np
 import pytest
 
-from kzuz import package as reader
+from kzuz import package as reader, sources
+from kzuz.load import load
+from kzuz.problems import Failure
+from kzuz.sources import Directory, Opened
 from kzuz.package import Resource, header_problems, read_header, scan, suspect_characters
 
 
@@ -25,7 +28,7 @@ def scanned(tmp_path, raw: bytes):
     path.write_bytes(raw)
     fd = os.open(path, os.O_RDONLY)
     try:
-        return scan(fd, "t.csv")
+        return scan(Opened(fd=fd), "t.csv")
     finally:
         os.close(fd)
 
@@ -227,11 +230,11 @@ def test_a_header_problem_names_the_column_and_the_columns_wanted():
 
 
 def test_every_row_has_the_line_it_starts_on(tmp_path, chunk):
-    from kzuz.package import Package, read_table
+    from kzuz.package import read_table
 
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "t.csv").write_bytes(b'a,b\n1,2\n"3\nthree",4\n5\n6,7\n,\n8,"9\n\nnine"\n10,11')
-    table = read_table(Package(tmp_path, {}), Resource("t", "data/t.csv", [{"name": "a", "type": "string"},
+    table = read_table(Directory(tmp_path), Resource("t", "data/t.csv", [{"name": "a", "type": "string"},
                                                                            {"name": "b", "type": "string"}],
                                                           [], [], [""], {}))
     assert table.lines.tolist() == [2, 3, 6, 8, 11]  # the ragged row (5) and the blank one (7) left out
@@ -289,11 +292,11 @@ def test_a_problem_after_blank_first_lines_counts_them(tmp_path, chunk):
 
 
 def read(tmp_path, raw: bytes, missing=("",), names=("a", "b")):
-    from kzuz.package import Package, read_table
+    from kzuz.package import read_table
 
     (tmp_path / "data").mkdir(exist_ok=True)
     (tmp_path / "data" / "t.csv").write_bytes(raw)
-    return read_table(Package(tmp_path, {}), Resource("t", "data/t.csv", [{"name": n, "type": "string"} for n in names],
+    return read_table(Directory(tmp_path), Resource("t", "data/t.csv", [{"name": n, "type": "string"} for n in names],
                                                       [], [], list(missing), {}))
 
 
@@ -357,7 +360,7 @@ def test_what_pyarrow_refuses_is_said_in_words(tmp_path, error, expected):
     (tmp_path / "t.csv").write_bytes(b"a,b\n1,2\n")
     fd = os.open(tmp_path / "t.csv", os.O_RDONLY)
     try:
-        problem = reader.arrow_problem(ValueError(error), fd, "t.csv")
+        problem = reader.arrow_problem(ValueError(error), Opened(fd=fd), "t.csv")
     finally:
         os.close(fd)
     assert (problem.file, problem.line, problem.message, problem.code) == expected
@@ -368,8 +371,8 @@ def test_what_pyarrow_refuses_is_said_in_words(tmp_path, error, expected):
 def opened(directory, relative: str):
     """(code, message) of the problem opening DIRECTORY/RELATIVE, or None when it opens."""
     try:
-        os.close(reader.open_file(directory, relative))
-    except reader.Unreadable as unreadable:
+        os.close(sources.open_file(directory, relative))
+    except sources.Unreadable as unreadable:
         return unreadable.problem.file, unreadable.problem.code, unreadable.problem.message
     return None
 
@@ -409,9 +412,9 @@ def test_a_file_that_cannot_be_opened_says_why(tmp_path):
 
 def test_a_file_over_its_limit_is_refused_before_it_is_read_whole(tmp_path):
     (tmp_path / "t.json").write_bytes(b"x" * 11)
-    assert reader.read_file(tmp_path, "t.json", limit=11) == b"x" * 11
-    with pytest.raises(reader.Unreadable) as refused:
-        reader.read_file(tmp_path, "t.json", limit=10)
+    assert Directory(tmp_path).read("t.json", 11) == b"x" * 11
+    with pytest.raises(sources.Unreadable) as refused:
+        Directory(tmp_path).read("t.json", 10)
     assert (refused.value.problem.code, refused.value.problem.message) == (
         "file-too-large", "is over 10 bytes: larger than kzuz reads")
 
@@ -434,12 +437,14 @@ def test_a_resource_is_read_from_its_descriptor_with_keys_and_missing_values():
 
 
 def test_a_directory_without_a_descriptor_is_not_a_package(tmp_path):
-    with pytest.raises(reader.NotAPackage, match="has no datapackage.json"):
+    with pytest.raises(Failure, match="has no datapackage.json") as failed:
         reader.open_package(tmp_path)
-    with pytest.raises(reader.NotAPackage, match="is not a directory"):
+    assert failed.value.status == 2
+    with pytest.raises(Failure, match="is not a directory") as failed:
         reader.open_package(tmp_path / "none")
+    assert failed.value.status == 2
     (tmp_path / "datapackage.json").symlink_to("/etc/hostname")
-    package = reader.open_package(tmp_path, standard=False)
+    package = reader.open_package(tmp_path)
     assert [p.code for p in package.problems] == ["outside-package"] and package.resources == []
 
 
@@ -508,7 +513,7 @@ def test_a_fault_against_the_standard_is_found_at_the_line_of_its_value(tmp_path
     (tmp_path / "datapackage.json").write_text(
         '{\n  "name": "t",\n  "resources": [{"name": "t", "path": "data/t.csv",\n'
         f'    {resource}\n    "schema": {{"fields": [{{"name": "a", "type": "string"}}]}}}}],\n  {package}\n}}\n')
-    opened = reader.open_package(tmp_path, standard=False)
+    opened = reader.open_package(tmp_path)
     assert opened.problems == []
     line, column, message, code = expected
     assert [(p.file, p.line, p.column, p.message, p.code) for p in opened.standard_problems()()] == [
@@ -524,23 +529,23 @@ def write_package(directory, descriptor: str, rows: str = "a\n1\n"):
 SCHEMA = '"schema": {"fields": [{"name": "a", "type": "string"}]}'
 
 
-def test_a_package_is_opened_with_its_descriptor_checked_against_the_standard_unless_told_not_to(tmp_path):
+def test_a_package_is_loaded_with_its_descriptor_checked_against_the_standard_unless_told_not_to(tmp_path):
     write_package(tmp_path, '{\n  "name": "t",\n  "resources": [{"name": "t", "path": "data/t.csv",\n'
                             f'    {SCHEMA}}}],\n  "keywords": "x"\n}}\n')
-    checked = reader.open_package(tmp_path)
+    checked = load(tmp_path)
     assert [(p.file, p.line, p.column, p.code) for p in checked.problems] == [
         ("datapackage.json", 5, "keywords", "standard-package-error")]
-    assert (checked.directory, checked.resources) == (tmp_path, [])
-    unchecked = reader.open_package(tmp_path, standard=False)
-    assert unchecked.problems == [] and [r.name for r in unchecked.resources] == ["t"]
+    assert (checked.directory, checked.tables, checked.tables_read) == (tmp_path, {}, False)
+    unchecked = load(tmp_path, judge=False)
+    assert unchecked.problems == [] and list(unchecked.tables) == ["t"] and unchecked.tables_read
     assert (unchecked.directory, unchecked.descriptor["keywords"], unchecked.lines(("keywords",))) == (tmp_path, "x", 5)
 
 
 def test_a_package_that_is_not_safe_is_refused_with_the_line_of_the_value_either_way(tmp_path):
     write_package(tmp_path, '{\n  "name": "t",\n  "resources": [{"name": "t",\n    "path": "https://example.org/t.csv",'
                             f'\n    {SCHEMA}}}]\n}}\n')
-    for standard in (True, False):
-        opened = reader.open_package(tmp_path, standard=standard)
+    for judge in (True, False):
+        opened = load(tmp_path, judge=judge)
         assert [(p.line, p.column) for p in opened.problems] == [(4, "resources[0].path")]
         assert (opened.directory, opened.resources, opened.lines(("resources", 0, "path"))) == (tmp_path, [], 4)
 
@@ -550,14 +555,19 @@ def test_a_descriptor_over_its_limit_is_not_read_whole(tmp_path, monkeypatch):
 
     write_package(tmp_path, '{"name": "t", "resources": []}')
     monkeypatch.setattr(descriptor, "MAX_BYTES", 10)
-    opened = reader.open_package(tmp_path, standard=False)
+    opened = reader.open_package(tmp_path)
     assert [(p.file, p.code) for p in opened.problems] == [("datapackage.json", "file-too-large")]
     assert (opened.directory, opened.descriptor) == (tmp_path, None)
 
 
-def test_a_file_is_read_whole_when_no_limit_is_given(tmp_path):
-    (tmp_path / "t.json").write_bytes(b"x" * 100)
-    assert reader.read_file(tmp_path, "t.json") == b"x" * 100
+def test_a_table_over_the_limit_of_tables_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_TABLE_BYTES", 10)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_bytes(b"a\n" + b"x\n" * 4)  # 10 bytes
+    assert read(tmp_path, b"a\n" + b"x\n" * 4, names=("a",)).readable
+    table = read(tmp_path, b"a\n" + b"x\n" * 4 + b"y", names=("a",))
+    assert [(p.file, p.code, p.message) for p in table.problems] == [
+        ("data/t.csv", "file-too-large", "is over 10 bytes: larger than kzuz reads")]
 
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["", "BOM"])

@@ -33,6 +33,7 @@ from repository import bump, commit, git, make_repository
 from kzuz import diff
 from kzuz.cli import main
 from kzuz.datasette import database_name
+from kzuz.load import load
 from kzuz.release import MARKER, release
 from kzuz.versions import changelog_section
 
@@ -252,7 +253,7 @@ def released(tmp_path_factory) -> Path:
     correct_a_region(repo)
     commit(repo, "Add a treaty, correct a region")
     cut(repo, "minor")
-    built = release(repo)
+    built = release(load(repo))
     assert (built.version, built.previous) == (MINOR, f"v{OLD}")
     return repo
 
@@ -460,7 +461,7 @@ def test_sha256sums_verifies_every_artefact(released):
 def test_release_notes_hold_the_changelog_section_and_the_diff(released):
     notes = (released / "dist" / "RELEASE_NOTES.md").read_text(encoding="utf-8")
     day, section = changelog_section(released, MINOR)
-    change = diff.diff(diff.read_snapshot(f"v{OLD}", repo=released), diff.read_snapshot(str(released)))
+    change = diff.diff(diff.read(f"v{OLD}", released), diff.read(str(released)))
     assert notes == (f"# {TITLE} {MINOR} ({day})\n\n{section}\n\n"
                      f"## Changes in the data since v{OLD}\n\n{diff.as_markdown(change)}")
     assert section and section in notes

@@ -772,13 +772,14 @@ def test_rules_that_cannot_read_what_they_need_say_so():
 
 
 def test_a_typed_table_becomes_a_frame_by_line_with_reported_cells_empty(tmp_path):
-    from kzuz.package import Package, Resource, read_table
+    from kzuz.package import Resource, read_table
+    from kzuz.sources import Directory
     from kzuz.typed import type_table
 
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "t.csv").write_text("d,n,s\n0001-01-01,1.5,a\n9999-12-31,x,\n\n2022-12-22,-2,c\n")
     fields = [{"name": "d", "type": "date"}, {"name": "n", "type": "number"}, {"name": "s", "type": "string"}]
-    typed = type_table(read_table(Package(tmp_path, {}), Resource("t", "data/t.csv", fields, [], [], [""], {})))
+    typed = type_table(read_table(Directory(tmp_path), Resource("t", "data/t.csv", fields, [], [], [""], {})))
     df = schemas.frame(typed)
     assert df.index.tolist() == [2, 3, 5] and df.index.name == "line"
     assert str(df["d"].dtype) == "datetime64[s]"

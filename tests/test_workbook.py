@@ -11,8 +11,7 @@ import pytest
 
 from conftest import read_rows, set_cell
 from kzuz.about import About
-from kzuz.package import open_package, read_table
-from kzuz.typed import type_table
+from kzuz.load import load
 from kzuz.workbook import build_workbook
 from test_release import MINOR, NAME, TITLE, released  # noqa: F401 -- the module's built release
 
@@ -137,8 +136,7 @@ ABOUT = About(name="p", title="T", description="D", version="1.0.0", released="2
 def test_a_cell_that_looks_like_a_formula_is_written_as_text(package, tmp_path, text):
     """The rules refuse such a cell in the data; the workbook must be safe without them."""
     set_cell(package, "regions", "KZ-11", "name_en", text)
-    opened = open_package(package)
-    tables = [type_table(read_table(opened, r)) for r in opened.resources]
+    tables = list(load(package).tables.values())
     target = build_workbook(tables, ABOUT, tmp_path / "w.xlsx")
     sheet = openpyxl.load_workbook(target)["regions"]
     row = next(r for r in sheet.iter_rows() if r[0].value == "KZ-11")
@@ -147,8 +145,7 @@ def test_a_cell_that_looks_like_a_formula_is_written_as_text(package, tmp_path, 
 
 
 def test_two_workbooks_of_the_same_tables_are_byte_identical(package, tmp_path):
-    opened = open_package(package)
-    tables = [type_table(read_table(opened, r)) for r in opened.resources]
+    tables = list(load(package).tables.values())
     first = build_workbook(tables, ABOUT, tmp_path / "a.xlsx").read_bytes()
     assert build_workbook(tables, ABOUT, tmp_path / "b.xlsx").read_bytes() == first
     later = About(**{**ABOUT.__dict__, "released": "2026-02-04"})

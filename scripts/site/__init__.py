@@ -30,7 +30,6 @@ the page frame), charts (Altair → SVG), dates (precision in words), downloads 
 package files and the release), and one module per page: overview, timeline,
 indicators, ties, tables, dictionary, changelog.
 """
-from .build import Built, Invalid, build_site
-from .output import Refused
+from .build import Built, build_site
 
-__all__ = ["Built", "Invalid", "Refused", "build_site"]
+__all__ = ["Built", "build_site"]

@@ -1,7 +1,7 @@
-"""`kzuz site`: check the package, read it once, write every page, in that order.
+"""`kzuz site`: check the loaded package, write every page, in that order.
 
-    built = build_site(Path("."))              # writes ./site/
-    built = build_site(Path("."), out="public")
+    built = build_site(load(Path(".")))              # writes ./site/
+    built = build_site(load(Path(".")), out="public")
 
 The package must be valid (the same check as `kzuz validate`): a site shows every row as
 evidence, and a broken key would be a dead link. Each page module returns the files it
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..package import open_package
-from ..problems import Problem
+from ..package import Package
+from ..problems import Failure
 from ..validate import validate
 from . import changelog, dictionary, downloads, indicators, output, overview, tables, ties, timeline
 from .links import Site
@@ -23,14 +23,6 @@ from .rows import read_all
 
 ASSETS = ("favicon.svg", "site.css", "site.js")
 PAGES = (timeline.pages, indicators.pages, ties.pages, tables.pages, dictionary.pages, changelog.pages)
-
-
-class Invalid(Exception):
-    """The package has problems; a site is built only from a valid package."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
-        self.problems = problems
 
 
 @dataclass
@@ -43,18 +35,16 @@ class Built:
         return [f for f in self.files if f.endswith(".html")]
 
 
-def build_site(package_dir: Path, out=None) -> Built:
-    """Write the site of the package in PACKAGE_DIR into OUT (a folder inside it, default
-    site/). Raises output.Refused for an --out it may not write, Invalid for an invalid package."""
-    package_dir = Path(package_dir)
-    package = open_package(package_dir)
-    if package.problems:
-        raise Invalid(package.problems)
-    folder = output.folder(package_dir, out, [r.path for r in package.resources])
-    report = validate(package_dir)
+def build_site(package: Package, out=None) -> Built:
+    """Write the site of PACKAGE (loaded from its directory) into OUT, a folder inside that
+    directory (default site/). A Failure for an --out it may not write, or an invalid package."""
+    report = validate(package)
     if not report.valid:
-        raise Invalid(report.problems)
-    site = Site(package_dir, package.descriptor, read_all(package))
+        count = len(report.problems)
+        raise Failure(report.problems, summary=f"not built: the package has {count} problem{'s' * (count != 1)} "
+                                               "(kzuz validate lists them)")
+    folder = output.folder(package.directory, out, [r.path for r in package.resources])
+    site = Site(package, read_all(package))
     release, copies = downloads.release(site)
     files = {**assets(), **downloads.package_files(site), **copies}
     for make in PAGES:

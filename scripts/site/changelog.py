@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..package import Unreadable, read_file
+from ..sources import Unreadable
 from .html import MARKDOWN
 from .links import Site
 
@@ -19,7 +19,7 @@ ABSOLUTE = re.compile(r"^(https?:|mailto:|#)", re.I)
 
 def pages(site: Site) -> dict[str, bytes]:
     try:
-        text = read_file(site.directory, SOURCE, limit=MAX_BYTES).decode("utf-8")
+        text = site.read(SOURCE, MAX_BYTES).decode("utf-8")
     except (Unreadable, UnicodeDecodeError):
         return {HERE: site.page(HERE, "Changelog", f"<p>The package has no readable {SOURCE}.</p>")}
     tokens = MARKDOWN.parse(text)

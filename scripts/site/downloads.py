@@ -5,7 +5,7 @@ The release is read from dist/SHA256SUMS: each file it lists is copied into the 
 downloads/ folder only when its checksum matches, so a link on the site is always to
 the file the checksum names; a file that does not match is listed as such, without a
 link. With no dist/SHA256SUMS, the site says that no release has been built. Every file
-is read through package.py, so a link out of the package is refused like anywhere else.
+is read through the package's source (sources.py), so a link out of the package is refused like anywhere else.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..descriptor import DESCRIPTOR
-from ..package import Unreadable, read_file
+from ..sources import Unreadable
 from .links import Site
 from .output import SAFE_PATH
 
@@ -37,10 +37,10 @@ class Release:
 
 def package_files(site: Site) -> dict[str, bytes]:
     """The descriptor and every table's CSV, at their paths in the package."""
-    files = {DESCRIPTOR: read_file(site.directory, DESCRIPTOR)}
-    files.update({rows.resource.path: read_file(site.directory, rows.resource.path) for rows in site.tables.values()})
+    files = {DESCRIPTOR: site.package.descriptor_bytes}
+    files.update({rows.resource.path: site.package.file_bytes(rows.resource) for rows in site.tables.values()})
     try:
-        files[CITATION] = read_file(site.directory, CITATION, limit=1_000_000)
+        files[CITATION] = site.read(CITATION, 1_000_000)
     except Unreadable:
         pass  # a package without a citation file (a test's, a release's)
     return files
@@ -49,7 +49,7 @@ def package_files(site: Site) -> dict[str, bytes]:
 def release(site: Site) -> tuple[Release, dict[str, bytes]]:
     """(what dist/ holds, the files to put in the site's downloads/)."""
     try:
-        sums = read_file(site.directory, SUMS, limit=1_000_000).decode("utf-8")
+        sums = site.read(SUMS, 1_000_000).decode("utf-8")
     except Unreadable as unreadable:
         missing = unreadable.problem.code == "missing-file"
         return Release(problem="" if missing else f"{SUMS} {unreadable.problem.message}"), {}
@@ -62,7 +62,7 @@ def release(site: Site) -> tuple[Release, dict[str, bytes]]:
             continue
         digest, path = match.groups()
         try:
-            content = read_file(site.directory, f"dist/{path}", limit=MAX_BYTES)
+            content = site.read(f"dist/{path}", MAX_BYTES)
         except Unreadable:
             found.files.append((path, digest, False))
             continue

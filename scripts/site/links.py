@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from ..package import Package
 from . import dates
 from .html import h, href, outside_link, page
 from .rows import Rows
@@ -25,10 +25,17 @@ GITHUB = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 @dataclass
 class Site:
-    directory: Path
-    descriptor: dict
+    package: Package      # loaded: the site reads every file through it
     tables: dict[str, Rows]
     _indexes: dict = field(default_factory=dict)
+
+    @property
+    def descriptor(self) -> dict:
+        return self.package.descriptor
+
+    def read(self, relative: str, limit: int) -> bytes:
+        """A file of the package beside the tables (CHANGELOG, dist/SHA256SUMS…); Unreadable if it cannot be."""
+        return self.package.source.read(relative, limit)
 
     @property
     def title(self) -> str:

@@ -6,17 +6,19 @@ neither the package directory itself nor one holding a file the descriptor names
 no part of the path may be a symbolic link (the writes would follow it out). The folder
 is emptied before each build, so that the site holds exactly what one build writes (two
 builds are then byte-identical); to make sure that emptying never deletes anyone's
-work, an existing folder is emptied only when it is empty or holds MARKER, the file
-every site kzuz builds carries.
+work, an existing folder is replaced only when it is empty or holds MARKER, the file
+every site kzuz builds carries. The new site is built beside the old one and swapped in
+whole, so a build that fails leaves the old site as it was.
 """
 from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 from ..descriptor import DESCRIPTOR
+from ..problems import ENVIRONMENT, Failure, Problem
+from ..writing import staged
 
 DEFAULT = "site"
 MARKER = ".kzuz-site"
@@ -24,8 +26,9 @@ MARKER_TEXT = b"Built by kzuz site: this folder is emptied and rewritten by each
 SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
 
 
-class Refused(Exception):
-    """The folder given to --out may not be written to; the message says why."""
+def Refused(message: str) -> Failure:  # noqa: N802 -- reads as the refusal it raises
+    """The folder given to --out may not be written to: the user's choice to change (exit 2)."""
+    return Failure([Problem("", None, None, message, "site-out")], ENVIRONMENT)
 
 
 def folder(package_dir: Path, out: str | os.PathLike | None, resources: list[str]) -> Path:
@@ -41,6 +44,9 @@ def folder(package_dir: Path, out: str | os.PathLike | None, resources: list[str
         if part.is_symlink():
             raise Refused(f"--out {given}: {part} is a symbolic link; kzuz does not write through links: "
                           "remove it or choose another folder")
+        if part != target and part.exists() and not part.is_dir():
+            raise Refused(f"--out {given}: {part} is a file, so no folder can be made inside it: choose another "
+                          "folder")
     if target.exists() and not target.is_dir():
         raise Refused(f"--out {given} is a file, not a folder")
     for path in [DESCRIPTOR, *resources]:
@@ -53,14 +59,14 @@ def folder(package_dir: Path, out: str | os.PathLike | None, resources: list[str
 
 
 def write(target: Path, files: dict[str, bytes]) -> None:
-    """Empty TARGET and write FILES (relative path → bytes) into it, in a fixed order."""
-    if target.exists():
-        shutil.rmtree(target)  # does not follow links inside it
-    target.mkdir(parents=True)
-    (target / MARKER).write_bytes(MARKER_TEXT)
-    for relative, content in sorted(files.items()):
-        if not SAFE_PATH.match(relative) or ".." in relative.split("/"):
-            raise ValueError(f"refusing to write {relative!r}: not a plain relative path")
-        path = target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+    """Replace TARGET by a folder holding FILES (relative path → bytes), written in a
+    fixed order beside it and swapped in whole (writing.staged): a build that fails leaves
+    the old site as it was."""
+    with staged(target) as build:
+        (build / MARKER).write_bytes(MARKER_TEXT)
+        for relative, content in sorted(files.items()):
+            if not SAFE_PATH.match(relative) or ".." in relative.split("/"):
+                raise ValueError(f"refusing to write {relative!r}: not a plain relative path")
+            path = build / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)

@@ -6,10 +6,9 @@ descriptor's `homepage`), issue templates are named, not linked."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ..descriptor import DESCRIPTOR
-from ..package import Unreadable, read_file
+from ..sources import Unreadable
 from . import timeline
 from .downloads import CITATION, FOLDER, SUMS, Release
 from .html import h, href, inline, outside_link
@@ -111,7 +110,7 @@ def report(site: Site) -> str:
     """How to report an error: the issue templates, linked when the repository's address is known."""
     repository = site.repository
     items = "".join(f"<li>{template_link(repository, name, title)}{': ' + h(about) if about else ''}</li>"
-                    for name, title, about in issue_templates(site.directory))
+                    for name, title, about in issue_templates(site))
     where = outside_link(f"{repository}/issues", "the project's issues") if repository else "the project's issues"
     return ('<section aria-labelledby="report"><h2 id="report">Report an error</h2>'
             f"<p>Found a wrong value, or a source that says more? Open an issue in {where}"
@@ -124,9 +123,9 @@ def template_link(repository: str | None, name: str, title: str) -> str:
     return outside_link(f"{repository}/issues/new?template={name}", title) if repository else h(title)
 
 
-def issue_templates(directory: Path) -> list[tuple[str, str, str]]:
+def issue_templates(site: Site) -> list[tuple[str, str, str]]:
     """(file name, name, about) of each issue template, read only from inside the package."""
-    root = Path(directory).resolve()
+    root = site.package.directory.resolve()
     folder = root / TEMPLATES
     if folder.is_symlink() or not folder.is_dir() or not folder.resolve().is_relative_to(root):
         return []
@@ -135,7 +134,7 @@ def issue_templates(directory: Path) -> list[tuple[str, str, str]]:
         if not name.endswith(".md") or not SAFE_PATH.match(name):
             continue
         try:
-            text = read_file(directory, f"{TEMPLATES}/{name}", limit=100_000).decode("utf-8")
+            text = site.read(f"{TEMPLATES}/{name}", 100_000).decode("utf-8")
         except (Unreadable, UnicodeDecodeError):
             continue
         front = front_matter(text)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..package import Package, Resource, read_table
-from ..typed import type_table
+from ..package import Package, Resource
 
 PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -41,15 +40,13 @@ class Rows:
 
 
 def read_all(package: Package) -> dict[str, Rows]:
-    """Every table, in the descriptor's order; the package must have been validated."""
+    """Every table of the loaded package, in the descriptor's order; it must be valid."""
     return {resource.name: read_rows(package, resource) for resource in package.resources}
 
 
 def read_rows(package: Package, resource: Resource) -> Rows:
-    table = read_table(package, resource)
-    if not table.readable:
-        raise ValueError(f"{resource.path} cannot be read: validate the package first")
-    typed = type_table(table)
+    typed = package.tables[resource.name]
+    table = typed.table
     text = {name: [cell or "" for cell in column.to_pylist()] for name, column in table.columns.items()}
     values = {name: array.to_pylist() for name, array in typed.values.items()}
     lines = [int(line) for line in table.lines]
