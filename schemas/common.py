@@ -4,18 +4,15 @@
 """
 from __future__ import annotations
 
+from kzuz import fields
+
 from .rules import Rule, not_before_1991, precision_rules
 from .table_schema import fields_of_type
 
 
 def precision_column(table_schema: dict, date_column: str) -> str | None:
-    """`signed_date` is qualified by `signed_date_precision`; a table with one shared
-    `date_precision` (visits) qualifies all its dates with it."""
-    names = {f["name"] for f in table_schema["fields"]}
-    for candidate in (f"{date_column}_precision", "date_precision"):
-        if candidate in names:
-            return candidate
-    return None
+    """The column that says how precise DATE_COLUMN is (kzuz.fields states the rule)."""
+    return fields.precision_column(table_schema["fields"], date_column)
 
 
 def common_rules(table_schema: dict) -> list[Rule]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import xlsxwriter
 
 from .about import About
+from .fields import precision_columns
 
 DATE_FORMATS = {"day": "yyyy-mm-dd", "month": "yyyy-mm", "year": "yyyy"}
 FIRST_EXCEL_DATE = datetime.date(1900, 3, 1)  # earlier dates Excel cannot show (or gets wrong: 1900 leap year)
@@ -110,16 +111,6 @@ def write_cell(sheet, row: int, col: int, value, date_style) -> None:
         sheet.write_datetime(row, col, value, date_style)
     else:
         sheet.write_string(row, col, value.isoformat() if isinstance(value, datetime.date) else str(value))
-
-
-def precision_columns(fields: list[dict]) -> dict[str, str]:
-    """date column → the column that says how precise it is (DESIGN.md: a sibling
-    `…_precision`; one `…_precision` column may serve several dates, as a visit's start and end)."""
-    names = [f["name"] for f in fields]
-    dates = [f["name"] for f in fields if f["type"] == "date"]
-    own = {date: f"{date}_precision" for date in dates if f"{date}_precision" in names}
-    shared = [name for name in names if name.endswith("_precision") and name not in own.values()]
-    return {date: own.get(date, shared[0] if len(shared) == 1 else None) for date in dates}
 
 
 def longest(values: list) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..fields import LISTED_KEYS, listed
 from ..package import Package
 from . import dates
 from .html import h, href, outside_link, page
@@ -17,9 +18,6 @@ from .rows import Rows
 
 PROVENANCE = ("source_id",)   # the column every table but the gazetteer cites its publication by
 QUOTE = "source_quote"
-# Columns that list keys of another table, `;`-separated: Table Schema cannot declare such a
-# column a foreign key, so the ones DESIGN.md names are written here.
-LISTED_KEYS = {"region_codes": ("regions", ("region_code",))}
 GITHUB = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
@@ -83,7 +81,7 @@ class Site:
     def listed(self, rows: Rows, index: int, name: str) -> list[tuple[str, str | None]]:
         """(key, its row's page and anchor or None) for each key a listing column names."""
         table, fields = LISTED_KEYS[name]
-        keys = [k for k in rows.cell(index, name).split(";") if k]
+        keys = listed(rows.cell(index, name))
         found = {k: self.lookup(table, fields, (k,)) for k in keys}
         return [(k, None if found[k] is None else self.row(table, found[k])) for k in keys]
 

@@ -11,7 +11,8 @@ publication under it.
 from __future__ import annotations
 
 from .html import h, href, inline, outside_link
-from .links import LISTED_KEYS, QUOTE, Site, reference
+from ..fields import LISTED_KEYS
+from .links import QUOTE, Site, reference
 from .rows import Rows
 
 MOST_CHOICES = 50   # a column with more distinct values is searched, not chosen from a list

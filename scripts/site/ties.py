@@ -17,7 +17,8 @@ from itertools import product
 
 from . import dates
 from .html import h, href
-from .links import LISTED_KEYS, Site
+from ..fields import LISTED_KEYS, listed
+from .links import Site
 from .rows import encoded
 from .timeline import LABELS, dating
 
@@ -42,7 +43,7 @@ def ties(site: Site) -> dict[tuple[str, str], list[tuple[str, int]]]:
         if name == GAZETTEER or not (single or listing):
             continue
         for i in range(len(rows)):
-            codes = [rows.cell(i, c) for c in single] + [k for c in listing for k in rows.cell(i, c).split(";")]
+            codes = [rows.cell(i, c) for c in single] + [k for c in listing for k in listed(rows.cell(i, c))]
             sides = {DOWN: set(), ACROSS: set()}
             for code in filter(None, codes):
                 sides.get(country(site, code), set()).add(code)

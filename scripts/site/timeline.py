@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import altair as alt
 
+from ..fields import SHARED_PRECISION, precision_columns
 from . import charts, dates
 from .html import h, href
 from .links import PROVENANCE, Site
@@ -54,13 +55,13 @@ class Item:
 
 def dating(resource) -> tuple[str, str | None, str] | None:
     """(start column, end column or None, precision column) of a dated table."""
-    names = resource.field_names
-    dated = [f["name"] for f in resource.fields if f.get("type") == "date"]
+    precisions = precision_columns(resource.fields)
+    dated = list(precisions)
     for name in dated:
-        precision = next((p for p in (f"{name}_precision", "date_precision") if p in names), None)
-        if precision:
-            end = next((d for d in dated[dated.index(name) + 1:] if precision == "date_precision"
-                        and f"{d}_precision" not in names), None)
+        precision = precisions[name]
+        if precision:  # a later date qualified by the same shared column is where it ends (a visit)
+            end = next((d for d in dated[dated.index(name) + 1:]
+                        if precision == SHARED_PRECISION and precisions[d] == precision), None)
             return name, end, precision
     return None
 
