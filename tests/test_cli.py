@@ -392,6 +392,26 @@ def test_every_renderer_escapes_what_a_terminal_or_a_log_would_act_on():
     assert annotation.startswith("::error file=data/regions.csv,line=2,title=country::'\\x1b[2J\\u202eevil%0A::error::")
 
 
+# What DESIGN.md says no output may carry raw, written out here (not taken from the code
+# under test): C0 and C1 controls and DEL; zero-width characters and marks (U+200B–U+200F);
+# line and paragraph separators and bidirectional embeddings and overrides (U+2028–U+202E);
+# the word joiner, invisible operators and bidirectional isolates (U+2060–U+206F); the BOM.
+ACTED_ON = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010), *range(0x2028, 0x202F),
+            *range(0x2060, 0x2070), 0xFEFF]
+
+
+@pytest.mark.parametrize("code", ACTED_ON, ids=lambda c: f"U+{c:04X}")
+def test_each_character_a_terminal_or_log_could_act_on_is_escaped_by_every_renderer(code):
+    """One by one, so that dropping any from the list (U+FEFF, a line separator…) fails here."""
+    character = chr(code)
+    problem = Problem(f"data/{character}.csv", 2, f"c{character}", f"'{character}' is not one of: a", "enum")
+    for shown in (render.text([problem]), render.github([problem])):  # one line each, ended by its LF
+        assert shown.endswith("\n") and character not in shown[:-1]
+    document = render.as_json([problem])
+    assert character not in document.replace("\n", "") and (character != "\n" or '\\n' in document)
+    assert render.printable(character) != character
+
+
 def test_the_text_shows_the_first_50_problems_of_a_file_and_counts_the_rest(package, capsys):
     path = package / "data" / "regions.csv"
     rows = read_rows(path)
@@ -407,10 +427,10 @@ def test_the_text_shows_the_first_50_problems_of_a_file_and_counts_the_rest(pack
     assert len([p for p in json.loads("\n".join(lines))["problems"] if p["file"] == "data/regions.csv"]) == every
 
 
-def test_every_problem_of_a_large_package_with_one_row_in_a_hundred_broken_is_found(package, capsys):
+def test_every_problem_of_a_large_package_with_one_row_in_a_hundred_broken_is_found(package, capsys, monkeypatch):
     """The benchmark's broken package, at 20,000 rows: each broken row is reported, and
     nothing else."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # undone after the test
     from validate_speed import grow
 
     grow(package, 20_000, broken=True)

@@ -393,9 +393,9 @@ def test_a_field_or_resource_the_rules_read_must_be_there():
     schema = {"fields": [{"name": "a", "constraints": {"required": True, "enum": ["x"]}}, {"name": "b"}]}
     assert field(schema, "a")["name"] == "a" and enum(schema, "a") == ["x"]
     assert required(schema, "a") and not required(schema, "b")
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="^'c'$"):
         field(schema, "c")
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="^'s'$"):
         resource_schema({"resources": [{"name": "r", "schema": schema}]}, "s")
     assert resource_schema({"resources": [{"name": "r", "schema": schema}]}, "r") is schema
 
