@@ -37,7 +37,7 @@ from pathlib import Path
 
 from . import diff as diffs
 from .about import (CITATION, DICTIONARY, LICENCE_FILE, About, NoCitation, describe, downloader_readme,
-                    released_citation)
+                    released_citation, self_description)
 from .datasette import METADATA_TABLE, database_name, write_metadata
 from .descriptor import DESCRIPTOR
 from .docs import dictionary
@@ -304,14 +304,6 @@ def build_sqlite(tables: list, about: About, descriptor: dict, target: Path) -> 
         db.executemany(f'INSERT INTO "{METADATA_TABLE}" VALUES (?, ?)', described.items())
     db.close()
     return target
-
-
-def self_description(about: About) -> dict[str, str]:
-    """What a copy of the data says about itself, wherever it travels without the zip."""
-    described = {"name": about.name, "title": about.title, "version": about.version, "released": about.released,
-                 "license": about.licence, "license_title": about.licence_title, "license_url": about.licence_url,
-                 "citation": about.citation, "repository": about.address}
-    return {key: value for key, value in described.items() if value}
 
 
 def create_table(resource: dict) -> str:
