@@ -5,13 +5,14 @@ licence, citation) and holds the Data Package descriptor.
 
     build_database(tables, about, descriptor, dist / "NAME-vX_Y_Z.sqlite")
 
-Built with sqlite-utils' `Database`, the library the field uses for this: what it writes
-(its types, its quoting, `date` values as ISO text) is what sqlite-utils and Datasette
-users expect of a database, and its `PRAGMA foreign_key_list` names the keys Datasette
-draws as links. Its plugins are not run: one installed on the machine could change what is
-built. The file is the same bytes for the same tables and SQLite (which writes its
-version into the header), and written whole or not at all: it is built beside `target`
-and renamed onto it, so a failure leaves an existing `target` as it was.
+Built with sqlite-utils' `Database`, the field's library for this, and no SQL written by
+hand: the tables are what sqlite-utils and Datasette users expect of one (its column types,
+`date` values as ISO text, declared foreign keys that `PRAGMA foreign_key_list` lists and
+Datasette draws as links). Its plugins are not run: one installed on the machine could
+change what is built. The same tables give the same bytes with the same sqlite-utils (it
+writes the schema) and SQLite (it writes its version into the header). The file is written
+whole or not at all: built beside `target`, then renamed onto it, so a failure leaves an
+existing `target` as it was.
 """
 from __future__ import annotations
 
