@@ -128,3 +128,12 @@ def downloader_readme(about: About, resources: list[dict], rows: dict[str, int],
         "## Licence", "", f"The data are licensed under {about.licence_line}. See {LICENCE_FILE}.", "",
         "## Errors", "", f"Report an error in the data, with the table, the row's key and the source, {report}.", "",
     ])
+
+
+def self_description(about: About) -> dict[str, str]:
+    """What a copy of the data says about itself, wherever it travels without the zip: the
+    database's `_metadata` and the Parquet files' key-value metadata."""
+    described = {"name": about.name, "title": about.title, "version": about.version, "released": about.released,
+                 "license": about.licence, "license_title": about.licence_title, "license_url": about.licence_url,
+                 "citation": about.citation, "repository": about.address}
+    return {key: value for key, value in described.items() if value}

@@ -12,7 +12,7 @@ version into their files):
 
     dist/NAME-X.Y.Z.zip       datapackage.json (with hash and bytes per resource) + data/*.csv, and
                               README.md, LICENSE-DATA.md, DATA-DICTIONARY.md, CHANGELOG.md, CITATION.cff
-    dist/NAME-vX_Y_Z.sqlite   one table per resource, with primary and foreign keys, and `_metadata`
+    dist/NAME-vX_Y_Z.sqlite   the database (database.py): a table per resource, with its keys, and `_metadata`
     dist/NAME-vX_Y_Z-datasette.json   its Datasette metadata (datasette.py)
     dist/NAME-X.Y.Z.xlsx      the workbook (workbook.py)
     dist/NAME-X.Y.Z-parquet.zip   parquet/*.parquet: typed columns (dates as dates)
@@ -28,15 +28,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import diff as diffs
 from .about import (CITATION, DICTIONARY, LICENCE_FILE, About, NoCitation, describe, downloader_readme,
-                    released_citation)
-from .datasette import METADATA_TABLE, database_name, write_metadata
+                    released_citation, self_description)
+from .database import build_database
+from .datasette import database_name, write_metadata
 from .descriptor import DESCRIPTOR
 from .docs import dictionary
 from .package import Package
@@ -50,7 +50,6 @@ from .writing import staged
 MARKER = ".kzuz-release"  # in dist/: the folder is kzuz release's to empty; not published, not in SHA256SUMS
 MARKER_TEXT = b"Built by kzuz release: this folder is emptied and rewritten by each build.\n"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build clock in the archive
-SQL_TYPES = {"string": "TEXT", "date": "TEXT", "number": "NUMERIC", "integer": "INTEGER", "boolean": "INTEGER"}
 
 
 def Refused(reasons: list[str]) -> Failure:  # noqa: N802 -- reads as the refusal it raises
@@ -77,7 +76,7 @@ def release(package: Package, previous: str | None = None) -> Built:
         (build / MARKER).write_bytes(MARKER_TEXT)
         published = [
             build_zip(package, build / f"{stem}.zip", release_documents(package, about, tables)),
-            build_sqlite(tables, about, package.descriptor, build / f"{database}.sqlite"),
+            build_database(tables, about, package.descriptor, build / f"{database}.sqlite"),
             write_metadata(package.descriptor, about, database, build / f"{database}-datasette.json"),
             build_workbook(tables, about, build / f"{stem}.xlsx"),
             build_parquet(tables, about, build / f"{stem}-parquet.zip"),
@@ -288,48 +287,6 @@ def write_zip(target: Path, entries: dict[str, bytes]) -> Path:
             info.external_attr = 0o644 << 16
             archive.writestr(info, content, compresslevel=9)
     return target
-
-
-def build_sqlite(tables: list, about: About, descriptor: dict, target: Path) -> Path:
-    with sqlite3.connect(target) as db:
-        for typed in tables:
-            resource = typed.resource
-            db.execute(create_table(resource.descriptor))
-            columns = [[sql_value(v) for v in typed.values[name].to_pylist()] for name in resource.field_names]
-            marks = ", ".join("?" for _ in columns)
-            db.executemany(f'INSERT INTO "{resource.name}" VALUES ({marks})', zip(*columns))
-        db.execute(f'CREATE TABLE "{METADATA_TABLE}" (key TEXT PRIMARY KEY, value TEXT NOT NULL)')
-        described = {**self_description(about), "descriptor": json.dumps(descriptor, ensure_ascii=False, indent=2)}
-        db.executemany(f'INSERT INTO "{METADATA_TABLE}" VALUES (?, ?)', described.items())
-    db.close()
-    return target
-
-
-def self_description(about: About) -> dict[str, str]:
-    """What a copy of the data says about itself, wherever it travels without the zip."""
-    described = {"name": about.name, "title": about.title, "version": about.version, "released": about.released,
-                 "license": about.licence, "license_title": about.licence_title, "license_url": about.licence_url,
-                 "citation": about.citation, "repository": about.address}
-    return {key: value for key, value in described.items() if value}
-
-
-def create_table(resource: dict) -> str:
-    schema = resource["schema"]
-    columns = [f'"{f["name"]}" {SQL_TYPES.get(f["type"], "TEXT")}'
-               + (" NOT NULL" if f.get("constraints", {}).get("required") else "") for f in schema["fields"]]
-    quoted = lambda names: ", ".join(f'"{n}"' for n in ([names] if isinstance(names, str) else names))  # noqa: E731
-    constraints = [f"PRIMARY KEY ({quoted(schema['primaryKey'])})"] if schema.get("primaryKey") else []
-    for key in schema.get("foreignKeys", []):
-        reference = key["reference"]
-        constraints.append(f'FOREIGN KEY ({quoted(key["fields"])}) REFERENCES "{reference["resource"]}" '
-                           f'({quoted(reference["fields"])})')
-    return f'CREATE TABLE "{resource["name"]}" ({", ".join(columns + constraints)})'
-
-
-def sql_value(value):
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def build_parquet(tables: list, about: About, bundle: Path) -> Path:
