@@ -69,7 +69,7 @@ def read_citation(source) -> dict:
         raise NoCitation(f"{CITATION} is missing: every release carries it")
     try:
         cff = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, RecursionError) as error:
         raise NoCitation(f"{CITATION} is not valid YAML ({error.__class__.__name__})") from None
     if not isinstance(cff, dict):
         raise NoCitation(f"{CITATION} is not a Citation File Format mapping")

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .load import load
-from .package import Package
+from .package import Package, listed
 from .problems import Failure, json_text, printable
 
 BUMPS = ("none", "patch", "minor", "major")
@@ -102,8 +102,8 @@ def compare_table(name: str, old: Package, new: Package, reasons: dict) -> Table
     for change in table.schema:
         level = "minor" if change.startswith("field added") else "major"
         reasons.setdefault(level, []).append(f"{name}: {change}")
-    old_rows = {_key(r, matching_key(old_schema, new_schema)): r for r in rows(old, name)}
-    new_rows = {_key(r, new_schema): r for r in rows(new, name)}
+    old_rows = keyed(old, name, matching_key(old_schema, new_schema))
+    new_rows = keyed(new, name, new_schema)
     table.added = [k for k in new_rows if k not in old_rows]
     table.removed = [k for k in old_rows if k not in new_rows]
     shared = [f["name"] for f in new_schema["fields"] if f["name"] in {g["name"] for g in old_schema["fields"]}]
@@ -121,11 +121,23 @@ def compare_table(name: str, old: Package, new: Package, reasons: dict) -> Table
     return table
 
 
+def keyed(package: Package, name: str, schema: dict) -> dict[str, dict[str, str]]:
+    """key -> row; a key held by two rows is a Failure (one would hide the other's change)."""
+    found: dict[str, dict[str, str]] = {}
+    for row in rows(package, name):
+        key = _key(row, schema)
+        if key in found:
+            raise Failure.refused([f"{package.source.label}: {name} holds the key {key!r} twice, so its rows cannot "
+                                   "be told apart: kzuz validate names the lines"])
+        found[key] = row
+    return found
+
+
 def matching_key(old: dict, new: dict) -> dict:
     """The schema whose primary key identifies the old rows: the new one, unless the old
     rows lack one of its fields (a new column became the key) and so cannot be matched."""
     old_fields = {f["name"] for f in old["fields"]}
-    return new if set(new.get("primaryKey", [])) <= old_fields else old
+    return new if set(listed(new.get("primaryKey"))) <= old_fields else old
 
 
 def schema_changes(old: dict, new: dict) -> list[str]:
@@ -135,7 +147,7 @@ def schema_changes(old: dict, new: dict) -> list[str]:
     changes += [f"field removed: {n}" for n in old_fields if n not in new_fields]
     changes += [f"field retyped: {n} ({old_fields[n]} → {t})" for n, t in new_fields.items()
                 if n in old_fields and old_fields[n] != t]
-    if old.get("primaryKey") != new.get("primaryKey"):
+    if listed(old.get("primaryKey")) != listed(new.get("primaryKey")):  # "a" and ["a"] say the same
         changes.append(f"primary key changed: {old.get('primaryKey')} → {new.get('primaryKey')}")
     if _foreign_keys(old) != _foreign_keys(new):
         changes.append("foreign keys changed")
@@ -150,7 +162,7 @@ def _foreign_keys(schema: dict) -> list:
 
 
 def _key(row: dict[str, str], schema: dict) -> str:
-    return " | ".join(row.get(k) or "" for k in schema.get("primaryKey", [])) or json.dumps(row, ensure_ascii=False)
+    return " | ".join(row.get(k) or "" for k in listed(schema.get("primaryKey"))) or json.dumps(row, ensure_ascii=False)
 
 
 # Showing -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import re
 
 from .package import Package
 from .problems import Failure
+from .sources import is_link
 from .writing import replace
 
 DICTIONARY = "DATA-DICTIONARY.md"
@@ -137,5 +138,8 @@ def write_docs(package: Package, check: bool = False) -> list[str]:
         if package.source.text(name, MAX_BYTES) != text:
             stale.append(name)
             if not check:
+                if is_link(package.directory, name):  # replacing it would cut the link, not write its file
+                    raise Failure.environment(name, "is a symbolic link, and kzuz docs writes only regular files: "
+                                              "replace the link by the file", "docs-link")
                 replace(package.directory / name, text.encode("utf-8"))
     return stale

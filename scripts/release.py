@@ -107,7 +107,10 @@ def checked_dist(package_dir: Path, resources: list[str]) -> Path:
 
 def check_releasable(package: Package, previous: str | None):
     check_valid(package)
-    version = package.descriptor["version"]
+    version = package.descriptor.get("version")
+    if not version:
+        raise Refused(['datapackage.json states no "version": a release is of a version (bump2version states it '
+                       "in every file)"])
     found = changelog_section(package.source, version)
     if found is None:
         raise Refused([f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': cut the version with "
@@ -123,7 +126,10 @@ def check_releasable(package: Package, previous: str | None):
     change = diffs.diff(old, package)
     if previous:
         # from the descriptor, not the tag's name: --previous may also be a zip or a folder
-        made = bump_between(old.descriptor.get("version") or previous.lstrip("v"), version)
+        stated = old.descriptor.get("version")
+        if not stated:
+            raise Refused([f'{previous} states no "version" in its datapackage.json: name a release with --previous'])
+        made = bump_between(stated, version)
         if diffs.BUMPS.index(made) < diffs.BUMPS.index(change.bump):
             raise Refused([f"{previous} → {version} is a {made} bump, but the changes since {previous} need a "
                            f"{change.bump} bump ({'; '.join(change.reasons)})"])

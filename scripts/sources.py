@@ -139,8 +139,12 @@ def arrow_path(fd: int, path: Path) -> str:
 
 def inside(directory: Path, relative: str) -> Path:
     """The real path of DIRECTORY/RELATIVE, which must lie inside DIRECTORY."""
-    root = Path(directory).resolve()
-    target = (root / relative).resolve()
+    try:
+        root = Path(directory).resolve()
+        target = (root / relative).resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop of links
+        raise unreadable(relative, "is a symbolic link that loops (it leads back to itself): replace the link by "
+                         "the file", "link-loop") from None
     if not target.is_relative_to(root):
         raise unreadable(relative, "is a link to a file outside the package: kzuz reads only files inside it; "
                          "replace the link by the file", "outside-package")
@@ -198,11 +202,18 @@ class Zip(Source):
                 and len(PurePosixPath(m.filename).parts) <= 2]
         if not tops:
             raise Failure.environment(self.label, f"holds no {DESCRIPTOR}: it is not a release zip", "not-a-package")
+        if len(tops) > 1:  # which one is the package would be a guess
+            raise Failure([Problem(self.label, None, None, f"holds {len(tops)} packages ({', '.join(sorted(tops))}): "
+                                   "a release zip holds one", "zip-unsafe")])
         self.base = PurePosixPath(min(tops, key=len)).parent
         self.members = {m.filename: m for m in members}
 
     def refuse_unsafe(self, members: list[zipfile.ZipInfo]) -> None:
         problems = []
+        names = [m.filename for m in members]
+        if len(set(names)) != len(names):  # a reader would take one of them, unsaid
+            twice = sorted({n for n in names if names.count(n) > 1})
+            problems.append(f"holds {', '.join(map(repr, twice[:3]))} more than once")
         if len(members) > ZIP_MEMBERS:
             problems.append(f"holds {len(members):,} members")
         if sum(m.file_size for m in members) > ZIP_TOTAL:
@@ -265,9 +276,12 @@ class GitRef(Source):
 
     def read(self, relative: str, limit: int) -> bytes:
         path = f"{self.prefix}{relative}"
-        listed = git(self.repo, "ls-tree", "-l", "--end-of-options", self.ref, "--", path, check=False)
+        # --full-tree: PATH is from the repository's root (as the prefix is), wherever kzuz runs;
+        # -z: the path as it is, never quoted
+        listed = git(self.repo, "ls-tree", "-z", "-l", "--full-tree", "--end-of-options", self.ref, "--", path,
+                     check=False)
         fields = listed.split(None, 4) if listed else []
-        if len(fields) < 5 or fields[4].rstrip("\n") != path:
+        if len(fields) < 5 or fields[4].rstrip("\0") != path:
             raise missing(relative, f" in {self.ref}")
         mode, kind, _, size = fields[:4]
         if mode == "120000":

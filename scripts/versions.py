@@ -27,7 +27,7 @@ def stated_versions(source: Source) -> dict[str, str | None]:
         if text is not None:
             try:
                 found[name] = read(text)
-            except (ValueError, tomllib.TOMLDecodeError, AttributeError):
+            except (ValueError, tomllib.TOMLDecodeError, AttributeError, RecursionError):
                 found[name] = None  # the file's own syntax error is reported elsewhere
     return found
 

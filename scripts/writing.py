@@ -49,8 +49,12 @@ def staged(target: Path):
         if target.exists():
             old = build.with_suffix(".kzuz-old")
             os.rename(target, old)
-            os.rename(build, target)
-            shutil.rmtree(old)  # does not follow links inside it
+            try:
+                os.rename(build, target)
+            except BaseException:
+                os.rename(old, target)  # the old one back where it was
+                raise
+            shutil.rmtree(old, ignore_errors=True)  # the new one is in place; what cannot be deleted stays hidden
         else:
             os.rename(build, target)
     except BaseException:

@@ -333,3 +333,95 @@ def test_a_release_that_fails_leaves_the_old_dist_and_no_debris(releasable, caps
     assert status == 2 and "No space left on device" in err
     assert files_of(releasable / "dist") == before
     assert not [p for p in releasable.iterdir() if p.name.startswith(".dist")]
+
+
+# What a cold review found (each was an exit 3, a wrong answer or a lost link) -------------
+
+def test_a_link_that_loops_is_a_problem_at_the_file(package, capsys):
+    (package / "data" / "regions.csv").unlink()
+    (package / "data" / "regions.csv").symlink_to("regions.csv")
+    status, out, _ = run(capsys, "validate", package)
+    assert status == 1 and ("data/regions.csv: is a symbolic link that loops (it leads back to itself): replace the "
+                            "link by the file") in out.splitlines()
+
+
+def test_a_pyproject_nested_too_deep_to_parse_is_not_a_crash(package, capsys):
+    (package / "pyproject.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert run(capsys, "validate", package)[0] in (0, 1)
+
+
+def test_release_of_a_package_stating_no_version_anywhere_is_refused(package, capsys):
+    edit_descriptor(package, lambda d: d.pop("version"))
+    assert run(capsys, "validate", package)[0] == 0  # nothing disagrees: no file states one
+    status, _, err = run(capsys, "release", package)
+    assert (status, err) == (1, 'kzuz release: refused: datapackage.json states no "version": a release is of a '
+                                "version (bump2version states it in every file)\n")
+
+
+def test_a_git_ref_is_read_where_the_package_lies_below_the_repository_root(tmp_path, capsys, monkeypatch):
+    from conftest import copy_package, set_cell
+    from repository import commit, git
+
+    repo = tmp_path / "repo"
+    package = copy_package(repo / "pkg")
+    git(repo, "init", "-q")
+    commit(repo, "The package, in a folder")
+    set_cell(package, "regions", "KZ-11", "name_en", "Aqmola Region")
+    monkeypatch.chdir(package)
+    status, out, _ = run(capsys, "diff", "HEAD", ".")
+    assert status == 0 and out.startswith("regions: 0 added, 0 removed, 1 changed\n  ~ KZ-11\n")
+
+
+def test_diff_keys_rows_by_a_primary_key_written_as_a_string(package, tmp_path, capsys):
+    from conftest import set_cell
+
+    edit_descriptor(package, lambda d: resource(d, "regions")["schema"].update(primaryKey="region_code"))
+    new = tmp_path / "new"
+    shutil.copytree(package, new)
+    set_cell(new, "regions", "KZ-11", "name_en", "Aqmola Region")
+    status, out, _ = run(capsys, "diff", package, new)
+    assert status == 0 and out.startswith("regions: 0 added, 0 removed, 1 changed\n  ~ KZ-11\n")
+
+
+def test_diff_refuses_a_table_holding_a_key_twice(package, tmp_path, capsys):
+    new = tmp_path / "new"
+    shutil.copytree(package, new)
+    path = new / "data" / "regions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    status, _, err = run(capsys, "diff", package, new)
+    assert status == 1 and f"refused: {new}: regions holds the key '" in err and "twice" in err
+    assert run(capsys, "diff", package, package)[0] == 0  # the other side: each key once
+
+
+def test_a_zip_holding_a_member_twice_or_two_packages_is_refused(release_zip, package, tmp_path, capsys):
+    twice, two = tmp_path / "twice.zip", tmp_path / "two.zip"
+    with zipfile.ZipFile(release_zip) as source, zipfile.ZipFile(twice, "w") as a, zipfile.ZipFile(two, "w") as b:
+        for info in source.infolist():
+            a.writestr(info.filename, source.read(info))
+            b.writestr(info.filename, source.read(info))
+            b.writestr(f"other/{info.filename}", source.read(info))
+        a.writestr(EVENTS, b"changed,rows\n")
+    status, out, _ = run(capsys, "diff", twice, package)
+    assert status == 1 and f"holds '{EVENTS}' more than once" in out
+    status, out, _ = run(capsys, "diff", two, package)
+    assert status == 1 and "holds 2 packages (datapackage.json, other/datapackage.json)" in out
+
+
+def test_docs_does_not_replace_a_link_by_a_file(package, capsys):
+    (package / "docs").mkdir()
+    (package / "docs" / "DD.md").write_text("old\n", encoding="utf-8")
+    (package / "DATA-DICTIONARY.md").symlink_to("docs/DD.md")
+    status, _, err = run(capsys, "docs", package)
+    assert status == 2 and "DATA-DICTIONARY.md is a symbolic link, and kzuz docs writes only regular files" in err
+    assert (package / "DATA-DICTIONARY.md").is_symlink()
+
+
+def test_site_out_holding_the_tables_through_a_link_is_refused(package, capsys):
+    (package / "site").mkdir()
+    shutil.move(package / "data", package / "site" / "data")
+    (package / "data").symlink_to("site/data")
+    before = files_of(package / "site")
+    status, _, err = run(capsys, "site", package)
+    assert status == 2 and "holds data/" in err and "a file of the package" in err
+    assert files_of(package / "site") == before

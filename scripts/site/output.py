@@ -50,7 +50,7 @@ def folder(package_dir: Path, out: str | os.PathLike | None, resources: list[str
     if target.exists() and not target.is_dir():
         raise Refused(f"--out {given} is a file, not a folder")
     for path in [DESCRIPTOR, *resources]:
-        if (root / path).is_relative_to(target):
+        if (root / path).resolve().is_relative_to(target.resolve()):  # through a link too
             raise Refused(f"--out {given} holds {path}, a file of the package: choose another folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise Refused(f"--out {given} holds files kzuz site did not write (it has no {MARKER}); kzuz empties the "
