@@ -1,7 +1,10 @@
 """pandera schemas for the package: the semantic rules a Table Schema cannot express,
 one module per table, cross-table rules in `cross_table`. Types and Table Schema
 constraints are checked before (scripts/typed.py, scripts/constraints.py); these rules
-read the same typed columns, as pandas frames indexed by the line of each row.
+read the same typed columns, as pandas frames indexed by the line of each row. Each module
+states the fields its rules read by name and the type they read each as (`READS`); the
+descriptor is checked against them before any rule runs, so a field retyped or removed in
+datapackage.json is a problem there, not a rule failing inside pandas.
 
 pandas rather than polars (pandera supports both): measured on this package's rules, the
 rules themselves take milliseconds either way, while `import pandera.polars` costs about
@@ -25,18 +28,35 @@ from . import (connections, cross_table, events, indicator_definitions, indicato
 from .common import common_rules
 from .rules import LacksColumn, Rule
 
-TABLE_RULES = {
-    "sources": sources.rules,
-    "regions": regions.rules,
-    "visits": visits.rules,
-    "treaties": treaties.rules,
-    "regional_memoranda": regional_memoranda.rules,
-    "indicators": indicators.rules,
-    "indicator_definitions": indicator_definitions.rules,
-    "projects": projects.rules,
-    "connections": connections.rules,
-    "events": events.rules,
+TABLES = {
+    "sources": sources,
+    "regions": regions,
+    "visits": visits,
+    "treaties": treaties,
+    "regional_memoranda": regional_memoranda,
+    "indicators": indicators,
+    "indicator_definitions": indicator_definitions,
+    "projects": projects,
+    "connections": connections,
+    "events": events,
 }
+TABLE_RULES = {name: module.rules for name, module in TABLES.items()}
+
+
+def field_types(*reads: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """table → field → type, for every field a rule reads by name: the READS of each module, merged."""
+    merged: dict[str, dict[str, str]] = {}
+    for read in reads:
+        for table, fields in read.items():
+            for name, type_ in fields.items():
+                if merged.setdefault(table, {}).setdefault(name, type_) != type_:
+                    raise RuntimeError(f"schemas/ reads {table}.{name} as {merged[table][name]} and as {type_}")
+    return merged
+
+
+# What the rules read, stated beside each rule (the READS of each module): checked against the
+# descriptor before they run (`unfit_fields`).
+FIELD_TYPES = field_types(*(module.READS for module in TABLES.values()), cross_table.READS, cross_table.REPORTED_READS)
 
 
 @dataclass(frozen=True)
@@ -88,12 +108,17 @@ def frame(typed) -> pd.DataFrame:
 
 
 def check(package: dict, frames: dict[str, pd.DataFrame], paths: dict[str, str], reported: list,
-          today: datetime.date | None = None, complete: set[str] | None = None) -> list:
+          today: datetime.date | None = None, complete: set[str] | None = None, lines=None) -> list:
     """The rules' failures as Problems (scripts/problems.py), one per failing cell and rule.
 
-    A rule that reads a cell already reported stays quiet on that row."""
+    A rule that reads a cell already reported stays quiet on that row. None runs when the
+    descriptor lacks a field they read or declares it another type (`unfit_fields`, at the
+    descriptor's `lines`, scripts/descriptor.py): a rule can read another table's columns too."""
     from kzuz.problems import Problem
 
+    unfit = unfit_fields(package, lines)
+    if unfit:
+        return unfit
     try:
         checked = build(package, frames, today, complete)
     except KeyError as missing:
@@ -110,6 +135,31 @@ def check(package: dict, frames: dict[str, pd.DataFrame], paths: dict[str, str],
         except LacksColumn as lacking:
             problems.append(rules_cannot_run(KeyError(lacking.column), name))
     return problems
+
+
+def unfit_fields(package: dict, lines=None) -> list:
+    """The fields of FIELD_TYPES the descriptor lacks or declares another type, at their lines.
+    (pandas would fail inside a rule on a text column read as dates, and say nothing of the
+    descriptor.) A table the descriptor lacks is not checked: its rules, and those that look
+    rows up in it, do not run."""
+    from kzuz.descriptor import Lines, problem
+
+    lines = lines or Lines()
+    found = []
+    for n, resource in enumerate(package["resources"]):
+        table, at = resource["name"], ("resources", n, "schema", "fields")
+        declared = {spec["name"]: (m, spec["type"]) for m, spec in enumerate(resource["schema"]["fields"])}
+        for name, wanted in FIELD_TYPES.get(table, {}).items():
+            if name not in declared:
+                found.append(problem(lines, at, f"{table} lacks the field {name}, which the semantic rules (schemas/) "
+                                     f"read as {wanted}: restore it, or change the rules with it",
+                                     "rules-field-missing"))
+            elif declared[name][1] != wanted:
+                m, type_ = declared[name]
+                found.append(problem(lines, at + (m, "type"), f"{table}.{name} is declared {type_}, but the semantic "
+                                     f"rules (schemas/) read it as {wanted}: declare it {wanted}, or change the rules "
+                                     "with it", "rules-field-type"))
+    return found
 
 
 def rules_cannot_run(missing: KeyError, table: str | None = None):

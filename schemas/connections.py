@@ -3,6 +3,9 @@ import datetime
 
 from .rules import Rule, not_in_future
 
+# The fields these rules read by name, by table, with the Table Schema type they read each as
+READS = {"connections": {"status_date": "date", "to_place": "string", "to_region": "string"}}
+
 
 def rules(package: dict, today: datetime.date) -> list[Rule]:
     return [

@@ -134,6 +134,29 @@ REPORTED = {
 }
 
 
+# The fields these rules read by name, by table, with the Table Schema type they read each
+# as: schemas/__init__.py checks the descriptor declares them so before any rule runs. (A
+# date's precision found by `precision_column`, read only where the table has one, is not
+# listed.)
+READS = {
+    "sources": {"source_id": "string", "title_en": "string", "published_date": "date",
+                "published_date_precision": "string"},
+    "indicator_definitions": {"indicator": "string", "unit": "string"},   # unit_matches_definition
+    "indicators": {"indicator": "string", "unit": "string", "period_end": "date", "period_end_basis": "string"},
+    "visits": {"visit_id": "string", "start_date": "date", "end_date": "date"},  # visit_contains_date
+    "treaties": {"visit_id": "string", "signed_date": "date", "signed_date_precision": "string"},
+    "regional_memoranda": {"visit_id": "string", "signed_date": "date", "signed_date_precision": "string"},
+    "projects": {"visit_id": "string", "status_date": "date", "status_date_precision": "string",
+                 "region_codes": "string"},
+    "events": {"visit_id": "string", "date": "date", "date_precision": "string"},
+    "regions": {"region_code": "string"},  # region_codes_known
+}
+# not_after_publication: each table's source_id, its dates and the columns that choose the rows
+REPORTED_READS = {table: {"source_id": "string", **{column: "date" for column, _, _ in dates},
+                          **{name: "string" for _, only, _ in dates for name in only}}
+                  for table, dates in REPORTED.items()}
+
+
 def first_day(dates: pd.Series, precisions: pd.Series | None) -> np.ndarray:
     """The first day a date at its precision may mean (a month stored off its 1st is
     reported apart). numpy's months and years, as pandas' periods overflow on 0001."""

@@ -3,6 +3,10 @@ import datetime
 
 from .rules import Rule, not_before, not_in_future
 
+# The fields these rules read by name, by table, with the Table Schema type they read each as
+READS = {"indicators": {"period_start": "date", "period_end": "date", "status": "string", "value": "number",
+                        "unit": "string"}}
+
 
 def rules(package: dict, today: datetime.date) -> list[Rule]:
     percent = lambda df: df["unit"] == "percent"  # noqa: E731

@@ -12,6 +12,9 @@ from .rules import Rule, agrees_within, country_list, not_in_future
 from .table_schema import enum, resource_schema
 
 PROJECT_COLUMNS = ("name_en", "name_original", "kind", "topic", "countries")
+# The fields these rules read by name, by table, with the Table Schema type they read each as
+READS = {"projects": {"project_id": "string", "status": "string", "status_date": "date",
+                      **dict.fromkeys(PROJECT_COLUMNS, "string")}}
 
 
 def statuses_in_order(stages: list[str]) -> Rule:

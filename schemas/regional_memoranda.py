@@ -10,6 +10,10 @@ from .rules import Rule, agrees_within, codes_known, id_starts_with_date, not_in
 from .table_schema import enum, required, resource_schema
 
 DOCUMENT_COLUMNS = ("signed_date", "signed_date_precision", "title_en", "doc_type", "topics", "visit_id")
+# The fields these rules read by name, by table, with the Table Schema type they read each as
+READS = {"regional_memoranda": {"memorandum_id": "string", "signed_date": "date", "signed_date_precision": "string",
+                                "title_en": "string", "doc_type": "string", "topics": "string", "visit_id": "string"},
+         "treaties": {"topic": "string"}}  # its enum: the topics a memorandum may name
 
 
 def rules(package: dict, today: datetime.date) -> list[Rule]:

@@ -7,6 +7,9 @@ import pycountry
 from .rules import Rule
 from .table_schema import enum, resource_schema
 
+# The fields these rules read by name, by table, with the Table Schema type they read each as
+READS = {"regions": {"region_code": "string", "country": "string", "name_iso": "string", "type": "string"}}
+
 
 def subdivisions(countries) -> dict[str, object]:
     """First-level subdivisions only: a subdivision with a parent is second-level."""

@@ -7,6 +7,9 @@ from .rules import Rule, codes_known, not_in_future
 
 LANGUAGES = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
 
+# The fields these rules read by name, by table, with the Table Schema type they read each as
+READS = {"sources": {"language": "string", "published_date": "date"}}
+
 
 def rules(package: dict, today: datetime.date) -> list[Rule]:
     return [

@@ -6,6 +6,9 @@ import pycountry
 from .rules import Rule, codes_known, id_starts_with_date, not_before, not_in_future
 
 COUNTRIES = {c.alpha_2 for c in pycountry.countries}
+# The fields these rules read by name, by table, with the Table Schema type they read each as
+READS = {"visits": {"visit_id": "string", "start_date": "date", "end_date": "date", "date_precision": "string",
+                    "status": "string", "visitor_country": "string", "host_country": "string"}}
 PLANNED = "a held visit has already happened: one known only from a preview is `planned`"
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .about import About
+if TYPE_CHECKING:
+    from .about import About
 
-METADATA_TABLE = "_metadata"
+METADATA_TABLE = "_metadata"  # the database's own table beside the package's (descriptor.py keeps its name free)
 # Which column names a row to a reader, by the package's naming conventions (DESIGN.md):
 # English names and titles. Datasette shows it beside a foreign key instead of the bare id.
 LABEL_NAMES = ("name_en", "title_en", "name", "title")

@@ -9,7 +9,8 @@ relative path to a CSV inside the package, a `schema` or `dialect` must be writt
 URLs that are only metadata (a licence's or a source's `path`, `homepage`) stay text.
 
 The CSV format is the project's contract (DESIGN.md), so a `dialect` can only restate
-it. Only then does frictionless check the descriptor against the Data Package standard;
+it. Table and field names must also fit every release format (`release_names`), so that
+a package `kzuz validate` passes is one `kzuz release` can build. Only then does frictionless check the descriptor against the Data Package standard;
 it stops at the first fault and names neither resource nor field, so each resource and
 field is also opened alone to say where.
 
@@ -23,7 +24,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .datasette import METADATA_TABLE
 from .problems import Problem
+from .workbook import DICTIONARY_SHEET, README_SHEET, RESERVED_SHEETS, SHEET_NAME, sheet_name
 
 DESCRIPTOR = "datapackage.json"
 MAX_BYTES = 2_000_000
@@ -43,6 +46,8 @@ FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 PATH = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_.-]+)*\.csv$")
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme: http:, file:, data:, c: …
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+SQLITE_RESERVED = "sqlite_"  # SQLite keeps the table names starting so, in any case, for itself
+STATA_NAME = 32  # the longest variable name a Stata .dta file holds (Stata 14 and later)
 
 
 @dataclass
@@ -213,7 +218,7 @@ def package_shape(descriptor: dict, lines: Lines) -> list[Problem]:
             found.append(problem(lines, where + ("name",), f"'{_short(resource.get('name'))}' names two resources",
                                  "descriptor-resource-name"))
         found += resource_shape(resource, names, resources, lines, where)
-    return found
+    return found + release_names(resources, lines)
 
 
 def resource_shape(resource: dict, names: list, resources: list, lines: Lines, where: tuple) -> list[Problem]:
@@ -383,6 +388,68 @@ def foreign_key_shape(key, field_names: list, names: list, resources: list, line
     listed = lambda v: [v] if isinstance(v, str) else v if isinstance(v, list) else []  # noqa: E731
     if not found and len(listed(key["fields"])) != len(listed(reference["fields"])):
         found.append(problem(lines, at, "names a different number of fields on each side", "descriptor-foreign-key"))
+    return found
+
+
+# Release formats ---------------------------------------------------------------------
+
+def release_names(resources: list, lines: Lines) -> list[Problem]:
+    """Names a release format cannot hold, each at its line: the release database (SQLite,
+    release.py) ignores case in names and keeps `sqlite_…` and its own METADATA_TABLE; the
+    workbook (workbook.py) has a README and a Dictionary sheet, then one per table named by
+    `sheet_name`, which Excel compares ignoring case and which may not be History; a Stata
+    variable name is at most STATA_NAME characters. (A name repeated exactly is reported
+    by `package_shape` and `schema_shape`.)"""
+    found = []
+    tables: dict[str, str] = {}  # the names seen, by their lower case
+    # why a sheet name is taken, by its lower case
+    sheets = {s.lower(): f"is the release workbook's {s} sheet: rename the table" for s in (README_SHEET,
+                                                                                              DICTIONARY_SHEET)}
+    sheets |= {s.lower(): f"is {s}, a sheet name Excel reserves (for a workbook's change history): rename the table"
+               for s in RESERVED_SHEETS}
+    for n, resource in enumerate(resources):
+        name = resource.get("name") if isinstance(resource, dict) else None
+        if not isinstance(name, str) or tables.get(name.lower()) == name:
+            continue
+        folded, sheet = name.lower(), sheet_name(name)
+        if folded.startswith(SQLITE_RESERVED):
+            why = f"starts with '{SQLITE_RESERVED}', which SQLite keeps for its own tables: rename the table"
+        elif folded == METADATA_TABLE.lower():
+            why = f"is the release database's own table {METADATA_TABLE}: rename the table"
+        elif folded in tables:
+            why = (f"equals table name '{tables[folded]}' but for case, and the release database (SQLite) and "
+                   "workbook (Excel) ignore case: rename one of them")
+        else:
+            why = sheets.get(sheet.lower())
+        if why:
+            found.append(problem(lines, ("resources", n, "name"), f"table name '{_short(name)}' {why}",
+                                 "release-table-name"))
+        tables.setdefault(folded, name)
+        sheets.setdefault(sheet.lower(), f"is cut to the sheet name '{sheet}' of the release workbook (Excel allows "
+                                         f"{SHEET_NAME} characters), as table name '{name}' is: rename one of them")
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        if isinstance(fields, list):
+            found += release_field_names(fields, lines, ("resources", n, "schema", "fields"))
+    return found
+
+
+def release_field_names(fields: list, lines: Lines, where: tuple) -> list[Problem]:
+    found = []
+    seen: dict[str, str] = {}  # the names seen, by their lower case
+    for n, spec in enumerate(fields):
+        name = spec.get("name") if isinstance(spec, dict) else None
+        if not isinstance(name, str) or seen.get(name.lower()) == name:
+            continue
+        at = where + (n, "name")
+        if name.lower() in seen:
+            found.append(problem(lines, at, f"field name '{_short(name)}' equals field name '{seen[name.lower()]}' "
+                                 "but for case, and the release database (SQLite) ignores case in column names: "
+                                 "rename one of them", "release-field-name"))
+        if len(name) > STATA_NAME:
+            found.append(problem(lines, at, f"field name '{_short(name)}' is {len(name)} characters, and a Stata "
+                                 f"(.dta) variable name holds {STATA_NAME} at most: shorten it", "release-field-name"))
+        seen.setdefault(name.lower(), name)
     return found
 
 

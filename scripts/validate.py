@@ -58,4 +58,4 @@ def rule_problems(package: Package, reported: list[Problem], today) -> list[Prob
     frames = {name: schemas.frame(typed) for name, typed in tables.items()}
     complete = {name for name, typed in tables.items() if typed.table.complete}
     return schemas.check(package.descriptor, frames, {n: t.resource.path for n, t in tables.items()},
-                         reported, today, complete)
+                         reported, today, complete, package.lines)

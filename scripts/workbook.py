@@ -9,6 +9,9 @@ or `@` is never a formula.
 
 Written with xlsxwriter in memory, which stamps every part of the file 1980-01-01; the
 document's creation date is the release date. So a rebuild gives the same bytes.
+
+The sheets' names are stated here once, and `kzuz validate` (descriptor.py) refuses a table
+whose sheet would take a name already taken, so a valid package always has a workbook.
 """
 from __future__ import annotations
 
@@ -16,19 +19,27 @@ import datetime
 import re
 from pathlib import Path
 
-import xlsxwriter
+from typing import TYPE_CHECKING
 
-from .about import About
 from .fields import precision_columns
+
+if TYPE_CHECKING:
+    from .about import About
 
 DATE_FORMATS = {"day": "yyyy-mm-dd", "month": "yyyy-mm", "year": "yyyy"}
 FIRST_EXCEL_DATE = datetime.date(1900, 3, 1)  # earlier dates Excel cannot show (or gets wrong: 1900 leap year)
 WIDEST = 60          # characters: a column with longer text is this wide and wraps
 SHEET_NAME = 31      # Excel's limit on a sheet's name
+README_SHEET, DICTIONARY_SHEET = "README", "Dictionary"  # the sheets before the tables'
+# Excel keeps this name for the change history of a shared workbook and lets no sheet
+# take it; xlsxwriter does not know, and would write one.
+RESERVED_SHEETS = ("History",)
 OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 def build_workbook(tables: list, about: About, target: Path) -> Path:
+    import xlsxwriter  # imported late: `kzuz validate` reads this module's sheet names, not its writer
+
     workbook = xlsxwriter.Workbook(str(target), OPTIONS)
     workbook.set_properties({"title": f"{about.title} {about.version}", "subject": about.description,
                              "comments": about.citation, "keywords": about.licence,
@@ -38,8 +49,8 @@ def build_workbook(tables: list, about: About, target: Path) -> Path:
     styles = {"bold": workbook.add_format({"bold": True}), "wrap": workbook.add_format({"text_wrap": True,
                                                                                         "valign": "top"}),
               **{precision: workbook.add_format({"num_format": shown}) for precision, shown in DATE_FORMATS.items()}}
-    write_text_sheet(workbook.add_worksheet("README"), readme_rows(about, tables), styles, freeze=False)
-    write_text_sheet(workbook.add_worksheet("Dictionary"), dictionary_rows(tables), styles, freeze=True)
+    write_text_sheet(workbook.add_worksheet(README_SHEET), readme_rows(about, tables), styles, freeze=False)
+    write_text_sheet(workbook.add_worksheet(DICTIONARY_SHEET), dictionary_rows(tables), styles, freeze=True)
     for typed in tables:
         resource = typed.resource
         write_table(workbook.add_worksheet(sheet_name(resource.name)), typed, styles)
@@ -48,6 +59,7 @@ def build_workbook(tables: list, about: About, target: Path) -> Path:
 
 
 def sheet_name(name: str) -> str:
+    """The sheet of the table `name`. Excel compares sheet names ignoring case."""
     return re.sub(r"[\[\]:*?/\\]", "_", name)[:SHEET_NAME]
 
 
@@ -57,7 +69,7 @@ def readme_rows(about: About, tables: list) -> list[list]:
             ["Cite as", about.citation], ["", about.cite_request]]
     if about.address:
         rows.append(["Repository", about.address])
-    rows += [["", ""], ["Sheet", "What one row is"], ["Dictionary", "a column of a table: its type and meaning"]]
+    rows += [["", ""], ["Sheet", "What one row is"], [DICTIONARY_SHEET, "a column of a table: its type and meaning"]]
     for typed in tables:
         resource = typed.resource.descriptor
         rows.append([sheet_name(resource["name"]), f"{resource.get('title', resource['name'])}: "

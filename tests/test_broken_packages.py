@@ -14,7 +14,8 @@ from collections import Counter
 
 import pytest
 
-from conftest import FIXTURE_DATA, ROOT, TODAY, edit_bytes, edit_descriptor, on_line, read_rows, resource, set_cell, write_rows
+from conftest import (FIXTURE_DATA, ROOT, TODAY, edit_bytes, edit_descriptor, fixture_descriptor, on_line, read_rows,
+                      resource, set_cell, write_rows)
 from kzuz.cli import main
 from kzuz.fmt import format_package
 from kzuz.load import load
@@ -36,6 +37,13 @@ VISIT_COLUMNS, SOURCE_COLUMNS, TREATY_COLUMNS, INDICATOR_COLUMNS = map(columns, 
                                                                               "indicators"))
 
 CASES = []
+
+
+def descriptor_line(text: str, after: str) -> int:
+    """The line of the first `text` after `after` in the descriptor as the editors write it."""
+    lines = json.dumps(fixture_descriptor(), ensure_ascii=False, indent=2).splitlines()
+    start = next(n for n, line in enumerate(lines) if after in line)
+    return next(n for n, line in enumerate(lines[start:], start=start + 1) if text in line)
 
 
 def case(*expected: str):
@@ -281,9 +289,12 @@ def descriptor_names_a_missing_file(package):
     edit_descriptor(package, lambda d: resource(d, "sources").update(path="data/source.csv"))
 
 
+VISITS = [r["name"] for r in DESCRIPTOR["resources"]].index("visits")
+VISIT_FIELDS = descriptor_line('"fields": [', '"name": "visits"')
 
-@case("datapackage.json: resource 'visits' lacks 'host_country', which the semantic rules (schemas/) read: restore "
-      "it, or change the rules with it")
+
+@case(f"datapackage.json:{VISIT_FIELDS}: resources[{VISITS}].schema.fields: visits lacks the field host_country, which "
+      "the semantic rules (schemas/) read as string: restore it, or change the rules with it")
 def descriptor_and_file_lack_a_column_the_rules_read(package):
     edit_descriptor(package, lambda d: resource(d, "visits")["schema"].update(
         fields=[f for f in resource(d, "visits")["schema"]["fields"] if f["name"] != "host_country"]))

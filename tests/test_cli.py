@@ -374,8 +374,13 @@ def test_a_field_the_rules_read_renamed_everywhere_is_reported_not_a_crash(packa
     edit_descriptor(package, rename_field)
     path = package / "data" / "regions.csv"
     write_rows(path, rename("country", "land")(read_rows(path)))
+    n = resource_number(package, "regions")
+    lines = (package / "datapackage.json").read_text(encoding="utf-8").splitlines()
+    line = next(m for m, text in enumerate(lines, start=1) if m > descriptor_line(package, '"name": "regions"')
+                and '"fields": [' in text)
     assert reported(capsys, package) == [
-        "datapackage.json: lacks 'country', which the semantic rules (schemas/) read: restore it, or change the rules with it"]
+        f"datapackage.json:{line}: resources[{n}].schema.fields: regions lacks the field country, which the semantic "
+        "rules (schemas/) read as string: restore it, or change the rules with it"]
 
 
 def test_every_renderer_escapes_what_a_terminal_or_a_log_would_act_on():

@@ -767,8 +767,8 @@ def test_rules_that_cannot_read_what_they_need_say_so():
     no_status = {**DESCRIPTOR, "resources": [r if r["name"] != "projects" else {**r, "schema": {
         **projects_, "fields": [f for f in projects_["fields"] if f["name"] != "status"]}} for r in DESCRIPTOR["resources"]]}
     found = schemas.check(no_status, {"visits": visits_}, {"visits": "data/visits.csv"}, [], TODAY)
-    assert [p.message for p in found] == ["lacks 'status', which the semantic rules (schemas/) read: restore it, or "
-                                          "change the rules with it"]
+    assert [p.message for p in found] == ["projects lacks the field status, which the semantic rules (schemas/) read "
+                                          "as string: restore it, or change the rules with it"]
 
 
 def test_a_typed_table_becomes_a_frame_by_line_with_reported_cells_empty(tmp_path):
