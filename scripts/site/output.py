@@ -4,16 +4,18 @@ Like every kzuz command, `site` writes only inside the package directory: `--out
 path relative to the package directory; default `site`) must name a folder inside it,
 neither the package directory itself nor one holding a file the descriptor names, and
 no part of the path may be a symbolic link (the writes would follow it out). The folder
-is emptied before each build, so that the site holds exactly what one build writes (two
-builds are then byte-identical); to make sure that emptying never deletes anyone's
-work, an existing folder is emptied only when it is empty or holds MARKER, the file
-every site kzuz builds carries.
+is replaced by each build, so that the site holds exactly what one build writes (two
+builds are then byte-identical); to make sure that replacing never deletes anyone's
+work, an existing folder is replaced only when it is empty or holds MARKER, the file
+every site kzuz builds carries. A build writes into a new folder beside it and swaps the
+two at the end, so a build that fails leaves the old site whole.
 """
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from ..descriptor import DESCRIPTOR
@@ -52,15 +54,39 @@ def folder(package_dir: Path, out: str | os.PathLike | None, resources: list[str
     return target
 
 
-def write(target: Path, files: dict[str, bytes]) -> None:
-    """Empty TARGET and write FILES (relative path → bytes) into it, in a fixed order."""
-    if target.exists():
-        shutil.rmtree(target)  # does not follow links inside it
-    target.mkdir(parents=True)
-    (target / MARKER).write_bytes(MARKER_TEXT)
-    for relative, content in sorted(files.items()):
-        if not SAFE_PATH.match(relative) or ".." in relative.split("/"):
-            raise ValueError(f"refusing to write {relative!r}: not a plain relative path")
-        path = target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+def write(target: Path, files: dict) -> None:
+    """Write FILES (relative path → bytes, or a function that makes them: bytes or pieces of
+    bytes) into a new folder beside TARGET, in a fixed order, then put that folder in
+    TARGET's place. A file is made only as it is written, so a large site is never held in
+    memory whole; and a build that fails on the way leaves the old site as it was."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".kzuz-new", dir=target.parent))
+    try:
+        os.chmod(staging, 0o777 & ~umask())  # mkdtemp's 0700 would keep a web server out
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        for relative, content in sorted(files.items()):
+            if not SAFE_PATH.match(relative) or ".." in relative.split("/"):
+                raise ValueError(f"refusing to write {relative!r}: not a plain relative path")
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made = content() if callable(content) else content
+            with open(path, "wb") as f:
+                for piece in [made] if isinstance(made, bytes) else made:
+                    f.write(piece)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = staging.with_suffix(".kzuz-old")
+    try:
+        if target.exists():
+            os.rename(target, old)
+        os.rename(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # left only if the swap failed
+        shutil.rmtree(old, ignore_errors=True)      # does not follow links inside it
+
+
+def umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -76,14 +76,14 @@ def items(site: Site) -> tuple[list[Item], dict[str, int]]:
     found, undated = [], {}
     for name, (start, end, precision) in dated_tables(site).items():
         rows = site.tables[name]
-        for i in range(len(rows)):
-            first = rows.values[start][i]
+        firsts = rows.values[start].to_pylist()
+        lasts = rows.values[end].to_pylist() if end else [None] * len(rows)
+        for i, (first, last) in enumerate(zip(firsts, lasts)):
             if first is None:
                 undated[name] = undated.get(name, 0) + 1
                 continue
-            last = rows.values[end][i] if end else None
             found.append(item(site, name, i, first, last, rows.cell(i, precision) or "day"))
-    found.sort(key=lambda it: (it.start, it.end, it.table, site.tables[it.table].anchors[it.index]))
+    found.sort(key=lambda it: (it.start, it.end, it.table, site.tables[it.table].anchor(it.index)))
     return found, undated
 
 
