@@ -10,11 +10,14 @@ is read through package.py, so a link out of the package is refused like anywher
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..descriptor import DESCRIPTOR
-from ..package import Unreadable, read_file
+from ..package import Unreadable, open_file, read_file
+from ..problems import Problem
 from .links import Site
 from .output import SAFE_PATH
 
@@ -22,6 +25,7 @@ SUMS = "dist/SHA256SUMS"
 FOLDER = "downloads"
 LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 MAX_BYTES = 500_000_000
+PIECE = 1 << 20
 CITATION = "CITATION.cff"
 
 
@@ -35,10 +39,12 @@ class Release:
         return bool(self.files)
 
 
-def package_files(site: Site) -> dict[str, bytes]:
-    """The descriptor and every table's CSV, at their paths in the package."""
+def package_files(site: Site) -> dict:
+    """The descriptor and every table's CSV, at their paths in the package (a CSV copied
+    piece by piece as it is written: a table may be hundreds of megabytes)."""
     files = {DESCRIPTOR: read_file(site.directory, DESCRIPTOR)}
-    files.update({rows.resource.path: read_file(site.directory, rows.resource.path) for rows in site.tables.values()})
+    files.update({rows.resource.path: partial(pieces, site.directory, rows.resource.path)
+                  for rows in site.tables.values()})
     try:
         files[CITATION] = read_file(site.directory, CITATION, limit=1_000_000)
     except Unreadable:
@@ -62,15 +68,31 @@ def release(site: Site) -> tuple[Release, dict[str, bytes]]:
             continue
         digest, path = match.groups()
         try:
-            content = read_file(site.directory, f"dist/{path}", limit=MAX_BYTES)
+            matches = sha256(site.directory, f"dist/{path}") == digest
         except Unreadable:
-            found.files.append((path, digest, False))
-            continue
-        matches = hashlib.sha256(content).hexdigest() == digest
+            matches = False
         found.files.append((path, digest, matches))
         if matches:
-            copies[f"{FOLDER}/{path}"] = content
+            copies[f"{FOLDER}/{path}"] = partial(pieces, site.directory, f"dist/{path}", MAX_BYTES)
     found.files.sort()
     if not found.files:
         return Release(problem=f"{SUMS} lists no file"), {}
     return found, copies
+
+
+def pieces(directory, relative: str, limit: int | None = None):
+    """The file's bytes, PIECE bytes at a time, read through package.py like every file."""
+    fd = open_file(directory, relative)
+    with os.fdopen(fd, "rb") as f:
+        if limit and os.fstat(f.fileno()).st_size > limit:
+            raise Unreadable(Problem(relative, None, None, f"is over {limit:,} bytes: larger than kzuz reads",
+                                     "file-too-large"))
+        while piece := f.read(PIECE):
+            yield piece
+
+
+def sha256(directory, relative: str) -> str:
+    digest = hashlib.sha256()
+    for piece in pieces(directory, relative, MAX_BYTES):
+        digest.update(piece)
+    return digest.hexdigest()
