@@ -10,13 +10,18 @@ filters and sorting act on its own rows. A row's first cell is its permanent lin
 foreign key is a link to the row it names; `source_quote` is shown as the quotation it
 is, in its language, with the full reference of the publication under it.
 
-A page is made a column at a time from the rows it holds, and only when it is written
-(build.py): a table of a million rows never has all its pages in memory at once, and a
-key that many rows name (a source, an indicator) is looked up and its link written once.
+A page is made a column at a time from the rows it holds (pyarrow: the cells of a page
+are escaped and wrapped in their markup without a Python call per cell), and only when
+it is written (build.py): a table of a million rows never has all its pages in memory at
+once, and a key that many rows name (a source, an indicator) is looked up and its link
+written once a page.
 """
 from __future__ import annotations
 
 from functools import partial
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import links
 from .html import escaped, h, href, inline, outside_link
@@ -32,18 +37,19 @@ def pages(site: Site) -> dict:
     built = {"tables/index.html": index_page(site)}
     for rows in site.tables.values():
         count = site.page_count(rows.name)
+        head = about(site, table_page(rows.name, 1), rows)  # the same on every page of the table (one folder)
         for number in range(1, count + 1):
             here = table_page(rows.name, number)
             if here in built:
                 raise ValueError(f"{here} would be written twice: a table is named like a page of another")
-            built[here] = partial(table_page_bytes, site, rows, number, count)
+            built[here] = partial(table_page_bytes, site, rows, number, count, head)
     return built
 
 
-def table_page_bytes(site: Site, rows: Rows, number: int, count: int) -> bytes:
+def table_page_bytes(site: Site, rows: Rows, number: int, count: int, head: str) -> bytes:
     here = table_page(rows.name, number)
     title = rows.title if count == 1 else f"{rows.title}, page {number} of {count}"
-    return site.page(here, title, table_body(site, here, rows, number, count))
+    return site.page(here, title, table_body(site, here, rows, number, count, head))
 
 
 def index_page(site: Site) -> bytes:
@@ -57,20 +63,21 @@ def index_page(site: Site) -> bytes:
     return site.page(here, "Tables", body)
 
 
-def table_body(site: Site, here: str, rows: Rows, number: int = 1, count: int = 1) -> str:
-    resource = rows.resource
+def about(site: Site, here: str, rows: Rows) -> str:
+    """What the table is: its description, its key and links, what each column means."""
+    return "\n".join([f"<p>{inline(rows.resource.descriptor.get('description', ''))}</p>", facts(site, here, rows),
+                      columns(here, rows)])
+
+
+def table_body(site: Site, here: str, rows: Rows, number: int, count: int, head: str) -> str:
     start, stop = (number - 1) * links.ROWS_PER_PAGE, min(len(rows), number * links.ROWS_PER_PAGE)
     held = rows.slice(start, stop)
-    cells = {name: column.to_pylist() for name, column in held.items()}
-    shown = {name: escaped(column).to_pylist() for name, column in held.items()}
     paged = [pages_note(rows, start, stop, number, count), pagination(rows, here, number, count, "")] if count > 1 else []
     return "\n".join([
-        f"<p>{inline(resource.descriptor.get('description', ''))}</p>",
-        facts(site, here, rows),
-        columns(here, rows),
+        head,
         *paged,
-        filters(rows, cells),
-        rows_table(site, here, rows, cells, shown, start, count > 1),
+        filters(rows, held),
+        rows_table(site, here, rows, held, start, count > 1),
         *([pagination(rows, here, number, count, ", after the rows")] if count > 1 else []),
     ])
 
@@ -116,7 +123,7 @@ def columns(here: str, rows: Rows) -> str:
     return f'<details class="columns"><summary>What each column means</summary><dl>{items}</dl></details>'
 
 
-def choices(rows: Rows, cells: dict[str, list[str]]) -> dict[int, list[str]]:
+def choices(rows: Rows, held: dict[str, pa.ChunkedArray]) -> dict[int, list[str]]:
     """Column position → its values on the page, for the columns a reader picks a value from:
     those with an `enum`, and single-column foreign keys, when they have 2 to MOST_CHOICES values."""
     keyed = {k.fields[0] for k in rows.resource.foreign_keys if len(k.fields) == 1}
@@ -125,7 +132,7 @@ def choices(rows: Rows, cells: dict[str, list[str]]) -> dict[int, list[str]]:
         enum = spec.get("constraints", {}).get("enum")
         if not enum and spec["name"] not in keyed:
             continue
-        present = set(cells[spec["name"]]) - {""}
+        present = set(pc.unique(held[spec["name"]]).to_pylist()) - {""}
         order = [str(v) for v in enum] if enum else sorted(present)
         values = [v for v in order if v in present]
         if 2 <= len(values) <= MOST_CHOICES:
@@ -133,11 +140,11 @@ def choices(rows: Rows, cells: dict[str, list[str]]) -> dict[int, list[str]]:
     return found
 
 
-def filters(rows: Rows, cells: dict[str, list[str]]) -> str:
+def filters(rows: Rows, held: dict[str, pa.ChunkedArray]) -> str:
     """The filter form; hidden until site.js shows it, as it does nothing without it."""
     selects = "".join(f'<label>{h(rows.resource.fields[p]["name"])} <select data-column="{p + 1}">'
                       f'<option value="">all</option>{options(values)}</select></label>'
-                      for p, values in choices(rows, cells).items())
+                      for p, values in choices(rows, held).items())
     return (f'<form class="filters" data-rows="rows-{h(rows.name)}" role="search" aria-label="Filter the rows" hidden>'
             f'<label>Search <input type="search" name="search" autocomplete="off"></label>{selects}'
             f'<button type="reset">Show all</button> <output aria-live="polite"></output></form>')
@@ -147,18 +154,19 @@ def options(values: list[str]) -> str:
     return "".join(f'<option value="{h(v)}">{h(v)}</option>' for v in values)
 
 
-def rows_table(site: Site, here: str, rows: Rows, cells: dict[str, list[str]], shown: dict[str, list[str]], start: int,
-               paged: bool) -> str:
+def rows_table(site: Site, here: str, rows: Rows, held: dict[str, pa.ChunkedArray], start: int, paged: bool) -> str:
+    """The rows HELD (from row START), each cell made a column at a time (pyarrow)."""
     fields = rows.resource.fields
     heads = '<th scope="col" data-type="integer">line</th>' + "".join(
         f'<th scope="col" data-type="{h(f.get("type", "string"))}">{h(f["name"])}</th>' for f in fields)
-    stop = start + len(next(iter(cells.values()), []))
-    anchors, lines = rows.anchors.slice(start, stop - start).to_pylist(), rows.lines[start:stop].tolist()
-    path = h(rows.resource.path)
-    rendered = [column_html(site, here, rows, spec, cells, shown) for spec in fields]
-    body = "".join(f'<tr id="{anchor}"><td><a href="#{anchor}" aria-label="Link to this row (line {line} of {path})">'
-                   f'{line}</a></td>{"".join(f"<td>{c}</td>" for c in row)}</tr>\n'
-                   for anchor, line, *row in zip(anchors, lines, *rendered))
+    stop = start + (len(next(iter(held.values()))) if held else 0)
+    anchors = rows.anchors.slice(start, stop - start)
+    lines = pa.array(rows.lines[start:stop]).cast(pa.string())
+    made = pc.binary_join_element_wise(
+        '<tr id="', anchors, '"><td><a href="#', anchors, '" aria-label="Link to this row (line ', lines,
+        f' of {h(rows.resource.path)})">', lines, "</a></td>",
+        *(column_cells(site, here, rows, spec, held) for spec in fields), "</tr>\n", "")
+    body = "".join(made.to_pylist())
     which = f"rows {start + 1:,}–{stop:,} of {len(rows):,}" if paged else "every row"
     caption = f"{rows.title}: {which}, with the line it is on in {rows.resource.path}"
     return (f'<div class="scroll" role="region" aria-label="{h(rows.title)} rows" tabindex="0">'
@@ -166,57 +174,68 @@ def rows_table(site: Site, here: str, rows: Rows, cells: dict[str, list[str]], s
             f"<thead><tr>{heads}</tr></thead><tbody>\n{body}</tbody></table></div>")
 
 
-def column_html(site: Site, here: str, rows: Rows, spec: dict, cells: dict[str, list[str]],
-                shown: dict[str, list[str]]) -> list[str]:
-    """The cells of one column of the page, as HTML (SHOWN: the cells escaped)."""
+def column_cells(site: Site, here: str, rows: Rows, spec: dict, held: dict[str, pa.ChunkedArray]) -> pa.Array:
+    """Each `<td>` of one column of the page."""
     name = spec["name"]
-    texts = cells[name]
+    text = held[name].combine_chunks()
+    safe = escaped(text)
+    empty = pc.equal(text, "")
     if name == QUOTE:
-        return quotations(site, here, rows, cells, shown[name])
-    targets: list[str | None] = [None] * len(texts)
-    for key in (k for k in rows.resource.foreign_keys if name in k.fields):
-        links_to = key_links(site, here, key)
-        for i, values in enumerate(zip(*(cells[f] for f in key.fields))):
-            if texts[i] and targets[i] is None and all(values):
-                targets[i] = links_to(values)
-    if name in LISTED_KEYS:
-        plain = lambda text: "; ".join(f'<a href="{href(here, target)}">{h(k)}</a>' if target else h(k)  # noqa: E731
-                                       for k, target in site.listed(text, name))
-    elif spec.get("format") == "uri" or name == "url":
-        plain = lambda text: outside_link(text, text)  # noqa: E731
+        shown = quotations(site, here, rows, held, safe)
     else:
-        plain = None
-    return [f'<a href="{target}">{safe}</a>' if target else plain(text) if plain and text else safe
-            for text, safe, target in zip(texts, shown[name], targets)]
+        targets = pa.nulls(len(text), pa.string())
+        for key in (k for k in rows.resource.foreign_keys if name in k.fields):
+            targets = pc.coalesce(targets, per_key(held, key.fields, key_links(site, here, key)))  # the first key wins
+        targets = pc.if_else(empty, pa.scalar(None, pa.string()), targets)
+        linked = pc.binary_join_element_wise('<a href="', targets, '">', safe, "</a>", "")  # null where no target
+        if name in LISTED_KEYS:
+            otherwise = pa.array([listing(site, here, value, name) for value in text.to_pylist()], pa.string())
+        elif spec.get("format") == "uri" or name == "url":
+            otherwise = pa.array([outside_link(value, value) for value in text.to_pylist()], pa.string())
+        else:
+            otherwise = safe
+        shown = pc.coalesce(linked, otherwise)
+    return pc.binary_join_element_wise("<td>", pc.if_else(empty, "", shown), "</td>", "")
+
+
+def listing(site: Site, here: str, value: str, name: str) -> str:
+    """A cell that lists keys of another table: each a link to its row."""
+    return "; ".join(f'<a href="{href(here, target)}">{h(k)}</a>' if target else h(k)
+                     for k, target in site.listed(value, name))
+
+
+# Separates the cells of a composite key: a control character, which no valid cell holds.
+UNIT_SEPARATOR = "\x1f"
+
+
+def per_key(held: dict[str, pa.ChunkedArray], fields: tuple[str, ...], make) -> pa.Array:
+    """MAKE(the cells of FIELDS) for each row, called once for each distinct key."""
+    if len(fields) == 1:
+        joined = held[fields[0]].combine_chunks()
+    else:
+        joined = pc.binary_join_element_wise(*(held[f] for f in fields), UNIT_SEPARATOR).combine_chunks()
+    distinct = pc.unique(joined)
+    made = pa.array([make(tuple(value.split(UNIT_SEPARATOR)) if len(fields) > 1 else (value,))
+                     for value in distinct.to_pylist()], pa.string())
+    return pc.take(made, pc.index_in(joined, value_set=distinct))
 
 
 def key_links(site: Site, here: str, key):
-    """values → the link (from HERE) to the row of KEY's table they name, or None; each written once."""
-    made: dict[tuple, str | None] = {}
-
+    """values → the link (from HERE) to the row of KEY's table they name, or None."""
     def link(values: tuple) -> str | None:
-        if values not in made:
-            found = site.lookup(key.resource, key.reference, values)
-            made[values] = None if found is None else href(here, site.row(key.resource, found))
-        return made[values]
+        found = site.lookup(key.resource, key.reference, values) if all(values) else None
+        return None if found is None else href(here, site.row(key.resource, found))
     return link
 
 
-def quotations(site: Site, here: str, rows: Rows, cells: dict[str, list[str]], quotes: list[str]) -> list[str]:
+def quotations(site: Site, here: str, rows: Rows, held: dict[str, pa.ChunkedArray], quotes: pa.Array) -> pa.Array:
     """Each quote (QUOTES: escaped) in its source's language, and the source's full reference."""
     key = next((k for k in rows.resource.foreign_keys if k.fields == PROVENANCE), None)
-    cited = zip(*(cells[f] for f in key.fields)) if key else ((),) * len(cells[QUOTE])
-    made: dict[tuple, str] = {}
-    quoted = []
-    for quote, values in zip(quotes, cited):
-        if not quote:
-            quoted.append("")
-            continue
-        if values not in made:
-            made[values] = cited_by(site, here, key, values)
-        opening, closing = made[values]
-        quoted.append(f"{opening}{quote}{closing}")
-    return quoted
+    if key is None:
+        return pc.binary_join_element_wise("<blockquote>", quotes, "</blockquote>", "")
+    opening = per_key(held, key.fields, lambda values: cited_by(site, here, key, values)[0])
+    closing = per_key(held, key.fields, lambda values: cited_by(site, here, key, values)[1])
+    return pc.binary_join_element_wise(opening, quotes, closing, "")
 
 
 def cited_by(site: Site, here: str, key, values: tuple) -> tuple[str, str]:
