@@ -17,7 +17,7 @@ import html
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -27,10 +27,11 @@ from site_links import unlanded
 from site_packages import HOSTILE, add_hostile_cells, frozen_package
 
 from kzuz.cli import main
-from kzuz.site import charts, indicators, links, tables
+from kzuz.site import charts, indicators, links, tables, timeline
 from kzuz.site.html import POLICY, escaped, h
 
 PAGE = 4
+MARKS = 12   # the fixture has 11 visits (drawn one by one) and 27 treaties (counted by year)
 KEYS = {"sources": ["source_id"], "regions": ["region_code"], "visits": ["visit_id"], "treaties": ["treaty_id"],
         "indicators": ["indicator", "period_start", "period_end", "status", "source_id"],
         "regional_memoranda": ["memorandum_id", "uz_region", "kz_region"]}
@@ -51,11 +52,13 @@ def anchors(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory) -> Path:
-    """The frozen package with two hostile cells, its site built with pages of PAGE rows."""
+    """The frozen package with two hostile cells, its site built with pages of PAGE rows and a
+    timeline that draws the rows of a table one by one up to MARKS."""
     package = frozen_package(tmp_path_factory.mktemp("paged") / "package")
     add_hostile_cells(package)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(links, "ROWS_PER_PAGE", PAGE)
+        patch.setattr(timeline, "MOST_MARKS", MARKS)
         assert main(["site", str(package)]) == 0
     return package
 
@@ -129,6 +132,23 @@ def test_every_link_to_a_row_lands_on_the_page_that_holds_it(paged):
         assert f'href="tables/{where["regional_memoranda", anchor]}#{anchor}"' in ties
 
 
+def test_a_table_with_more_dated_rows_than_marks_is_counted_by_year_on_the_timeline(paged):
+    text = (paged / "site" / "timeline.html").read_text(encoding="utf-8")
+    chart = text[text.index('<figure class="chart" id="timeline-chart">'):].split("</figure>")[0]
+    with (paged / "site" / "timeline.csv").open(encoding="utf-8", newline="") as f:
+        items = list(csv.DictReader(f))
+    per_table = Counter(item["table"] for item in items)
+    assert per_table["visits"] <= MARKS < per_table["treaties"]
+    for item in items:  # a table's own rows are links in the chart, or none of them are
+        assert (f'xlink:href="{item["row"]}"' in chart) == (per_table[item["table"]] <= MARKS), item["row"]
+    counted = Counter((item["table"], item["first_day"][:4], item["precision"]) for item in items
+                      if per_table[item["table"]] > MARKS)
+    bars = re.findall(r'aria-label="(\d{4}): (\d+) rows? dated to the (\w+)"', chart)
+    assert sorted((year, int(n), precision) for year, n, precision in bars) == sorted(
+        (year, n, precision) for (_, year, precision), n in counted.items())  # a bar per year and precision
+    assert text.count('<li data-table="treaties"') == per_table["treaties"]  # the list still names each row
+
+
 def test_every_page_keeps_its_policy_and_shows_hostile_cells_as_text(paged):
     for path in (paged / "site").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
@@ -142,6 +162,7 @@ def test_a_paged_site_is_built_the_same_twice(paged):
     first = files_of(paged / "site")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(links, "ROWS_PER_PAGE", PAGE)
+        patch.setattr(timeline, "MOST_MARKS", MARKS)
         assert main(["site", str(paged)]) == 0
     assert files_of(paged / "site") == first
 

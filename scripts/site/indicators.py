@@ -319,7 +319,8 @@ def summary_section(site: Site, indicator: str, name: str, description: str, obs
                 f"{ranges[0].year} to {ranges[-1].year} ({kinds}); the table under the chart lists these ranges.")
     first = pc.min(observed["row"]).as_py()
     rows = (f'Its {len(observed):,} values, each with its quote and source, are in <a href="'
-            f'{href(HERE, site.row(TABLE, first))}">the indicators table</a>, from line {site.tables[TABLE].line(first)}.')
+            f'{href(HERE, site.row(TABLE, first))}">the indicators table</a> (the first on line '
+            f"{site.tables[TABLE].line(first)}).")
     return (f'<section class="indicator" aria-labelledby="{h(encoded(indicator))}">'
             f'<h2 id="{h(encoded(indicator))}">{h(name)}</h2><p>{inline(description)}</p>'
             f'<figure class="chart"><img src="{h(file)}.svg" alt="{h(alt_text)}">'
