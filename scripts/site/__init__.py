@@ -17,8 +17,9 @@ Why it is built this way:
   nothing here one would do for.
 - Built at a million rows: the tables stay Arrow columns, a table's rows are on numbered
   pages of `links.ROWS_PER_PAGE`, each made as it is written, and a chart is handed what
-  it draws, aggregated with pyarrow (an indicator's values by year and status beyond
-  `indicators.MAX_BARS`), never a datum per row.
+  it draws (an indicator's values by year and status beyond `indicators.MAX_BARS`, with
+  pyarrow; a table's dated rows by year beyond `timeline.MOST_MARKS`), never a datum per
+  row past those bounds.
 - Self-contained and closed: every asset is in the site, no font or script comes from
   another host, and each page's Content-Security-Policy lets the browser load only the
   site's own files, so a value that escaped escaping could still not run.
