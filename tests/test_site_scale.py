@@ -174,6 +174,21 @@ def test_the_pages_escape_a_column_as_h_escapes_a_value():
     assert escaped(pa.chunked_array([values])).to_pylist() == [h(v) for v in values]
 
 
+def test_anchors_made_a_column_at_a_time_encode_what_is_not_a_letter_digit_or_hyphen():
+    import numpy as np
+    import pyarrow as pa
+
+    from kzuz.site.rows import anchors_of
+
+    text = {"first": pa.chunked_array([["a b", "Ü", "x.y", "plain-1"]]),
+            "second": pa.chunked_array([["2022", "", "é", "z"]])}
+    lines = np.array([2, 3, 4, 6])
+    assert anchors_of(text, ["first", "second"], lines).to_pylist() == [
+        "row-a_20b.2022", "row-_C3_9C.", "row-x_2Ey._C3_A9", "row-plain-1.z"]
+    assert anchors_of(text, ["first"], lines).to_pylist() == ["row-a_20b", "row-_C3_9C", "row-x_2Ey", "row-plain-1"]
+    assert anchors_of(text, [], lines).to_pylist() == ["line-2", "line-3", "line-4", "line-6"]
+
+
 def test_a_failed_build_leaves_the_old_site_whole_and_nothing_beside_it(tmp_path, monkeypatch, capsys):
     package = frozen_package(tmp_path / "package")
     assert main(["site", str(package)]) == 0
