@@ -91,11 +91,16 @@ def break_row(rows: list[list[str]], index: int, n: int, at: dict[str, int]) -> 
 
 def measure(command: list[str]) -> tuple[float, float]:
     """(seconds, peak resident MB) of one run of `command`."""
+    return run(command)[:2]
+
+
+def run(command: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak resident MB, exit status) of one run of `command`."""
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - began
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 def commands(package: Path) -> dict[str, list[str]]:

@@ -19,13 +19,12 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from browser import DESKTOP, PHONE, distinct_colours, start, visit
 from conftest import FIXTURE_VERSION, ROOT, set_cell
+from site_links import unlanded
 from site_packages import HOSTILE, REPOSITORY, add_hostile_cells, add_new_tables, add_release, frozen_package
 
 from kzuz.cli import main
@@ -211,46 +210,7 @@ def test_without_the_repositorys_address_no_link_to_it_is_invented(shown):
 
 
 def test_every_link_and_asset_stays_inside_the_site_and_lands_somewhere(shown):
-    site = shown / "site"
-    pages = {path: Links.of(path) for path in site.rglob("*.html")}
-    ids = {path: links.ids for path, links in pages.items()}
-    for path, links in pages.items():
-        for url in links.loads:
-            assert not urlsplit(url).scheme and not url.startswith("//"), f"{path} loads {url}"
-        for url in links.follows:
-            parts = urlsplit(url)
-            if parts.scheme:
-                assert parts.scheme == "https" and not url.startswith(REPOSITORY), f"{path} links to {url}"
-                continue
-            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
-            assert target.is_relative_to(site) and target.exists(), f"{path}: {url}"
-            if parts.fragment and target.suffix == ".html":
-                assert parts.fragment in ids[target], f"{path}: {url} names no element"
-
-
-class Links(HTMLParser):
-    """What a page loads (script, style, image) and what it links to, and its ids."""
-
-    def __init__(self):
-        super().__init__()
-        self.loads, self.follows, self.ids = [], [], {"main"}
-
-    @classmethod
-    def of(cls, path: Path) -> "Links":
-        found = cls()
-        found.feed(path.read_text(encoding="utf-8"))
-        return found
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        if tag in ("script", "img") and "src" in attrs:
-            self.loads.append(attrs["src"])
-        elif tag == "link":
-            self.loads.append(attrs["href"])
-        elif tag == "a" and ("href" in attrs or "xlink:href" in attrs):
-            self.follows.append(attrs.get("href") or attrs["xlink:href"])
+    assert unlanded(shown / "site", REPOSITORY) == []
 
 
 # New tables, and the other ways in -------------------------------------------------

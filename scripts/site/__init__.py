@@ -15,6 +15,11 @@ Why it is built this way:
 - JavaScript is one small file of our own (`assets/site.js`) that sorts and filters rows
   already in the page; without it every page is complete. No framework: there is
   nothing here one would do for.
+- Built at a million rows: the tables stay Arrow columns, a table's rows are on numbered
+  pages of `links.ROWS_PER_PAGE`, each made as it is written, and a chart is handed what
+  it draws (an indicator's values by year and status beyond `indicators.MAX_BARS`, with
+  pyarrow; a table's dated rows by year beyond `timeline.MOST_MARKS`), never a datum per
+  row past those bounds.
 - Self-contained and closed: every asset is in the site, no font or script comes from
   another host, and each page's Content-Security-Policy lets the browser load only the
   site's own files, so a value that escaped escaping could still not run.

@@ -5,8 +5,10 @@
 
 The package must be valid (the same check as `kzuz validate`): a site shows every row as
 evidence, and a broken key would be a dead link. Each page module returns the files it
-makes (path in the site → bytes); nothing is written until all are made, and then all
-at once, in sorted order, into an emptied folder.
+makes (path in the site → bytes, or a function that makes the bytes: a table's pages and
+the package's CSV files, which at a million rows are gigabytes together, are made as they
+are written); all are written in sorted order into a new folder, which then takes the
+old site's place, so that a build that fails leaves the old site whole.
 """
 from __future__ import annotations
 

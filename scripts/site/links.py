@@ -1,12 +1,19 @@
 """What every page needs to know: the package's tables, where each row lives (its table's
 page and its anchor), the rows a foreign key points to, and the publication a row cites.
 
+A table's rows are shown ROWS_PER_PAGE to a page, in the order of its file:
+`tables/indicators.html` holds the first ones, `tables/indicators-2.html` the next, and
+so on; `Site.row` is the one place that knows which page holds a row, so every link to a
+row, from any page, lands on the page that has its anchor.
+
 All of it comes from the descriptor: a foreign key is a link whatever its table; the
 provenance table is whichever table the `source_id` columns point to (DESIGN.md's
 contract), so a new table that cites sources gets its quotes and references as well.
 """
 from __future__ import annotations
 
+import math
+import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +25,10 @@ from .rows import Rows
 
 PROVENANCE = ("source_id",)   # the column every table but the gazetteer cites its publication by
 QUOTE = "source_quote"
+# A thousand rows make a page of about 1.5 MB at the size of an indicators row with its
+# quote and reference: what a phone loads and site.js sorts and filters without a pause,
+# while a table of a million rows still fits in a thousand pages.
+ROWS_PER_PAGE = 1000
 GITHUB = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
@@ -26,6 +37,7 @@ class Site:
     package: Package      # loaded: the site reads every file through it
     tables: dict[str, Rows]
     _indexes: dict = field(default_factory=dict)
+    _references: dict = field(default_factory=dict)
 
     @property
     def descriptor(self) -> dict:
@@ -55,7 +67,15 @@ class Site:
 
     def row(self, table: str, index: int) -> str:
         """The page and anchor of a row, from the site's root."""
-        return f"tables/{table}.html#{self.tables[table].anchors[index]}"
+        return f"{table_page(table, self.page_of(index))}#{self.tables[table].anchor(index)}"
+
+    @staticmethod
+    def page_of(index: int) -> int:
+        """The number of the page (from 1) that holds row INDEX of its table."""
+        return index // ROWS_PER_PAGE + 1
+
+    def page_count(self, table: str) -> int:
+        return max(1, math.ceil(len(self.tables[table]) / ROWS_PER_PAGE))
 
     def lookup(self, table: str, fields: tuple[str, ...], values: tuple[str, ...]) -> int | None:
         """The row of TABLE whose FIELDS hold VALUES (indexed once per table and fields)."""
@@ -64,37 +84,37 @@ class Site:
         key = (table, fields)
         if key not in self._indexes:
             rows = self.tables[table]
-            columns = [rows.text.get(f, [""] * len(rows)) for f in fields]
+            columns = [rows.column(f) for f in fields]
             index = {}
             for i in range(len(rows)):
                 index.setdefault(tuple(c[i] for c in columns), i)
             self._indexes[key] = index
         return self._indexes[key].get(values)
 
-    def referenced(self, rows: Rows, index: int, key) -> int | None:
-        """The row a foreign key of row INDEX points to; None when its cells are empty."""
-        values = tuple(rows.cell(index, f) for f in key.fields)
-        if not all(values):
-            return None
-        return self.lookup(key.resource, key.reference, values)
-
-    def listed(self, rows: Rows, index: int, name: str) -> list[tuple[str, str | None]]:
-        """(key, its row's page and anchor or None) for each key a listing column names."""
+    def listed(self, text: str, name: str) -> list[tuple[str, str | None]]:
+        """(key, its row's page and anchor or None) for each key TEXT, a cell of listing column NAME, names."""
         table, fields = LISTED_KEYS[name]
-        keys = listed(rows.cell(index, name))
+        keys = listed(text)
         found = {k: self.lookup(table, fields, (k,)) for k in keys}
         return [(k, None if found[k] is None else self.row(table, found[k])) for k in keys]
 
-    def cited(self, rows: Rows, index: int) -> tuple[str, int] | None:
-        """(provenance table, row) of the publication row INDEX cites."""
-        key = next((k for k in rows.resource.foreign_keys if k.fields == PROVENANCE), None)
-        found = self.referenced(rows, index, key) if key else None
-        return None if found is None else (key.resource, found)
+
+def table_page(table: str, number: int) -> str:
+    """The path, from the site's root, of page NUMBER (from 1) of TABLE's rows."""
+    return f"tables/{table}.html" if number == 1 else f"tables/{table}-{number}.html"
 
 
 def reference(site: Site, here: str, table: str, index: int) -> str:
     """A publication's full reference: authors, title (and its English title), publisher,
-    date at its precision, address, and a link to its row."""
+    date at its precision, address, and a link to its row. Made once for the pages of a
+    folder: every row citing the publication shows the same one."""
+    key = (posixpath.dirname(here), table, index)
+    if key not in site._references:
+        site._references[key] = written_reference(site, here, table, index)
+    return site._references[key]
+
+
+def written_reference(site: Site, here: str, table: str, index: int) -> str:
     source = site.tables[table]
     cell = lambda name: source.cell(index, name)  # noqa: E731
     parts = [h(cell("authors").replace("; ", ", "))] if cell("authors") else []
@@ -102,12 +122,12 @@ def reference(site: Site, here: str, table: str, index: int) -> str:
     if cell("title_en") and cell("title_en") != cell("title"):
         title += f" [{h(cell('title_en'))}]"
     parts += [title] if title else []
-    published = source.values.get("published_date", [None] * len(source))[index]
+    published = source.value(index, "published_date")
     when = dates.described(published, None, cell("published_date_precision") or "day") if published else ""
     parts += [", ".join(h(p) for p in (cell("publisher"), when) if p)] if cell("publisher") or when else []
     if cell("url"):
         parts.append(outside_link(cell("url"), cell("url")))
-    key = "; ".join(source.cell(index, k) for k in source.resource.primary_key) or f"line {source.lines[index]}"
+    key = "; ".join(source.cell(index, k) for k in source.resource.primary_key) or f"line {source.line(index)}"
     parts.append(f'<a href="{href(here, site.row(table, index))}">{h(key)}</a>')
     return " ".join(p if p.endswith(".") else p + "." for p in parts if p)
 

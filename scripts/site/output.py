@@ -4,11 +4,11 @@ Like every kzuz command, `site` writes only inside the package directory: `--out
 path relative to the package directory; default `site`) must name a folder inside it,
 neither the package directory itself nor one holding a file the descriptor names, and
 no part of the path may be a symbolic link (the writes would follow it out). The folder
-is emptied before each build, so that the site holds exactly what one build writes (two
-builds are then byte-identical); to make sure that emptying never deletes anyone's
+is replaced by each build, so that the site holds exactly what one build writes (two
+builds are then byte-identical); to make sure that replacing never deletes anyone's
 work, an existing folder is replaced only when it is empty or holds MARKER, the file
-every site kzuz builds carries. The new site is built beside the old one and swapped in
-whole, so a build that fails leaves the old site as it was.
+every site kzuz builds carries. A build writes into a new folder beside it and swaps the
+two at the end, so a build that fails leaves the old site whole.
 """
 from __future__ import annotations
 
@@ -58,10 +58,11 @@ def folder(package_dir: Path, out: str | os.PathLike | None, resources: list[str
     return target
 
 
-def write(target: Path, files: dict[str, bytes]) -> None:
-    """Replace TARGET by a folder holding FILES (relative path → bytes), written in a
-    fixed order beside it and swapped in whole (writing.staged): a build that fails leaves
-    the old site as it was."""
+def write(target: Path, files: dict) -> None:
+    """Replace TARGET by a folder holding FILES (relative path → bytes, or a function that
+    makes them: bytes or pieces of bytes), written in a fixed order beside it and swapped
+    in whole (writing.staged). A file is made only as it is written, so a large site is
+    never held in memory whole; a build that fails leaves the old site as it was."""
     with staged(target) as build:
         (build / MARKER).write_bytes(MARKER_TEXT)
         for relative, content in sorted(files.items()):
@@ -69,4 +70,10 @@ def write(target: Path, files: dict[str, bytes]) -> None:
                 raise ValueError(f"refusing to write {relative!r}: not a plain relative path")
             path = build / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+            made = content() if callable(content) else content
+            if isinstance(made, bytes):
+                path.write_bytes(made)
+                continue
+            with open(path, "wb") as f:
+                for piece in made:
+                    f.write(piece)

@@ -127,9 +127,9 @@ def listing(site: Site, found: dict) -> str:
 
 def row_entry(site: Site, name: str, i: int) -> str:
     rows = site.tables[name]
-    label = next((rows.cell(i, c) for c in LABELS if rows.cell(i, c)), "") or rows.anchors[i]
+    label = next((rows.cell(i, c) for c in LABELS if rows.cell(i, c)), "") or rows.anchor(i)
     columns = dating(rows.resource)
-    first = rows.values[columns[0]][i] if columns else None
+    first = rows.value(i, columns[0]) if columns else None
     date = f"{dates.described(first, None, rows.cell(i, columns[2]) or 'day')}: " if first else ""
     return (f'<a href="{href(HERE, site.row(name, i))}">{h(date)}{h(label)}</a> '
             f'<span class="what">({h(rows.title)})</span>')

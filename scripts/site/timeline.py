@@ -11,12 +11,18 @@ Precision is drawn as it is: an item is a bar over everything its date can mean 
 month-precision date spans its month, a year its year); a day is a dot. The list under
 the chart says the same in words ("December 2022", never "1 December 2022") and is the
 chart's text alternative; the filters act on both.
+
+A table with more than MOST_MARKS dated rows is drawn as the number of its rows in each
+year (by precision), counted here: one mark a row would smear into a band at this width,
+and a spec of a mark a row is what Vega-Lite's renderer cannot draw at a hundred thousand.
+The list under the chart still names each row.
 """
 from __future__ import annotations
 
 import csv
 import datetime
 import io
+from collections import Counter
 from dataclasses import dataclass
 
 import altair as alt
@@ -35,6 +41,7 @@ TENTATIVE = ("planned", "proposed", "discussed")
 PRECISION_COLOURS = {"day": "#1f5f99", "month": "#b35c00", "year": "#6b3fa0"}
 HERE = "timeline.html"
 WIDTH = 900
+MOST_MARKS = 500   # a table's rows drawn one by one; beyond, counted by year
 
 
 @dataclass
@@ -77,14 +84,14 @@ def items(site: Site) -> tuple[list[Item], dict[str, int]]:
     found, undated = [], {}
     for name, (start, end, precision) in dated_tables(site).items():
         rows = site.tables[name]
-        for i in range(len(rows)):
-            first = rows.values[start][i]
+        firsts = rows.values[start].to_pylist()
+        lasts = rows.values[end].to_pylist() if end else [None] * len(rows)
+        for i, (first, last) in enumerate(zip(firsts, lasts)):
             if first is None:
                 undated[name] = undated.get(name, 0) + 1
                 continue
-            last = rows.values[end][i] if end else None
             found.append(item(site, name, i, first, last, rows.cell(i, precision) or "day"))
-    found.sort(key=lambda it: (it.start, it.end, it.table, site.tables[it.table].anchors[it.index]))
+    found.sort(key=lambda it: (it.start, it.end, it.table, site.tables[it.table].anchor(it.index)))
     return found, undated
 
 
@@ -103,7 +110,8 @@ def place_on_tracks(found: list[Item]) -> None:
         return
     gap = datetime.timedelta(days=max(30, (max(i.end for i in found) - min(i.start for i in found)).days // 90))
     ends: dict[str, list[datetime.date]] = {}
-    for it in found:
+    counted = {name for name, n in Counter(i.table for i in found).items() if n > MOST_MARKS}  # not drawn one by one
+    for it in (i for i in found if i.table not in counted):
         tracks = ends.setdefault(it.table, [])
         it.track = next((n for n, end in enumerate(tracks) if end + gap <= it.start), len(tracks))
         if it.track == len(tracks):
@@ -131,9 +139,11 @@ def year_ticks(first: int, last: int) -> list:
     return [charts.moment(datetime.date(y, 1, 1)) for y in range(first + (-first) % step, last + 1, step)]
 
 
-def table_view(site: Site, name: str, found: list[Item], axis: alt.X) -> alt.LayerChart:
+def table_view(site: Site, name: str, found: list[Item], axis: alt.X) -> alt.TopLevelMixin:
     """A bar over each item's span, and a dot on each day-precision item (a day is too thin a bar to see)."""
     scale = alt.Scale(domain=list(PRECISION_COLOURS), range=list(PRECISION_COLOURS.values()))
+    if len(found) > MOST_MARKS:
+        return counted_view(site, name, found, axis, scale)
     values = [{"start": f"{i.start.isoformat()}T00:00:00Z", "end": f"{i.end.isoformat()}T00:00:00Z", "track": i.track,
                "precision": i.precision, "href": i.target, "label": f"{i.when}: {i.label}",
                "tentative": i.status in TENTATIVE} for i in found]
@@ -146,6 +156,24 @@ def table_view(site: Site, name: str, found: list[Item], axis: alt.X) -> alt.Lay
     days = base.mark_circle(size=40, strokeWidth=1.5).transform_filter(alt.datum.precision == "day")
     tracks = 1 + max(i.track for i in found)
     return alt.layer(spans, days).properties(width=WIDTH, height=max(24, 12 * tracks))
+
+
+def counted_view(site: Site, name: str, found: list[Item], axis: alt.X, scale: alt.Scale) -> alt.Chart:
+    """The number of the table's rows that begin in each year, stacked by precision (stacked
+    here: Vega-Lite does not stack a bar that spans a range of time)."""
+    order = list(PRECISION_COLOURS)
+    counted = Counter((i.start.year, order.index(i.precision)) for i in found)
+    values, below = [], Counter()
+    for (year, precision), n in sorted(counted.items()):
+        values.append({"start": f"{year:04d}-01-01T00:00:00Z", "end": f"{year + 1:04d}-01-01T00:00:00Z",
+                       "precision": order[precision], "from": below[year], "to": below[year] + n,
+                       "label": f"{year}: {n} row{'s' * (n != 1)} dated to the {order[precision]}"})
+        below[year] += n
+    return alt.Chart(alt.Data(values=values), title=f"{site.tables[name].title}: rows a year").mark_bar(
+        strokeWidth=1.5).encode(
+        x=axis, x2="end:T", y=alt.Y("from:Q", title="rows"), y2="to:Q", description="label:N",
+        color=alt.Color("precision:N", title="Date known to the", scale=scale, legend=alt.Legend(orient="bottom")),
+    ).properties(width=WIDTH, height=80)
 
 
 def pages(site: Site) -> dict[str, bytes]:
