@@ -10,9 +10,10 @@ URLs that are only metadata (a licence's or a source's `path`, `homepage`) stay 
 
 The CSV format is the project's contract (DESIGN.md), so a `dialect` can only restate
 it. Table and field names must also fit every release format (`release_names`), so that
-a package `kzuz validate` passes is one `kzuz release` can build. Only then does frictionless check the descriptor against the Data Package standard;
-it stops at the first fault and names neither resource nor field, so each resource and
-field is also opened alone to say where.
+a package `kzuz validate` passes is one `kzuz release` can build. Only then does
+frictionless check the descriptor against the Data Package standard; it stops at the
+first fault and names neither resource nor field, so each resource and field is also
+opened alone to say where.
 
     descriptor, problems = parse(raw_bytes)
     problems += check(descriptor, lines)
