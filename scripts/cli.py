@@ -67,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     site = command("site", "build a static website of the package: timeline, charts, tables with quotes")
     package_argument(site)
     site.add_argument("--out", default="site", help="folder inside the package to write it to, relative to the package "
-                                                   "directory (default: site); it is emptied first, so it must be new, "
+                                                   "directory (default: site); it is replaced whole, so it must be new, "
                                                    "empty, or a site kzuz built")
     return top
 
@@ -124,14 +124,14 @@ def quiet_stdout() -> None:
         pass  # no file descriptor (a test's captured output): nothing to flush
 
 
-def writer(args, command: str):
+def writer(args, command: str, check: bool = False):
     """The package held for a command that writes to it (one at a time); nothing to hold
-    for a path that is no directory, which `load` then reports."""
+    for `--check`, which writes nothing, or for a path that is no directory (`load` says so)."""
     from contextlib import nullcontext
 
     from .writing import exclusive
 
-    return exclusive(args.package, command) if Path(args.package).is_dir() else nullcontext()
+    return exclusive(args.package, command) if Path(args.package).is_dir() and not check else nullcontext()
 
 
 def run_validate(args) -> int:
@@ -153,7 +153,7 @@ def run_validate(args) -> int:
 def run_fmt(args) -> int:
     from .fmt import format_package
 
-    with writer(args, "fmt"):
+    with writer(args, "fmt", check=args.check):
         report = format_package(args.package, check=args.check)
     for path in report.changed:
         print(render.printable(f"{'would reformat' if args.check else 'formatted'} {path}"))
@@ -186,7 +186,7 @@ def run_release(args) -> int:
 def run_docs(args) -> int:
     from .docs import write_docs
 
-    with writer(args, "docs"):
+    with writer(args, "docs", check=args.check):
         stale = write_docs(load(args.package, judge=False), check=args.check)
     if args.check:
         for name in stale:

@@ -6,7 +6,7 @@ import json
 import re
 import tomllib
 from .problems import Problem
-from .sources import Source, Unreadable, as_source
+from .sources import Source, as_source
 
 TEXT_LIMIT = 1_000_000  # a project file larger than this is not one kzuz reads
 
@@ -33,12 +33,10 @@ def stated_versions(source: Source) -> dict[str, str | None]:
 
 
 def read_text(source: Source, name: str) -> str | None:
-    """A project file's text, read as every file is (sources.py); None when it is not
-    there or not readable text (then what it should state is missing, and said so)."""
-    try:
-        return as_source(source).read(name, TEXT_LIMIT).decode("utf-8")
-    except (Unreadable, UnicodeDecodeError):
-        return None
+    """A project file's text, read as every document is (Source.text): None when it is not
+    there; one that is there but cannot be read as text is a Failure naming it, never
+    taken for missing (a CHANGELOG that is not UTF-8 has its sections all the same)."""
+    return as_source(source).text(name, TEXT_LIMIT)
 
 
 def version_problems(package) -> list[Problem]:

@@ -31,8 +31,10 @@ def replace(target: Path, content: bytes) -> None:
             f.write(content)
         os.chmod(temporary, os.stat(target).st_mode & 0o777 if target.exists() else 0o644)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         os.unlink(temporary)
+        if isinstance(error, OSError):  # the user's file is what could not be written, not our temporary
+            raise OSError(error.errno, error.strerror, str(target)) from None
         raise
 
 
@@ -57,8 +59,11 @@ def staged(target: Path):
             shutil.rmtree(old, ignore_errors=True)  # the new one is in place; what cannot be deleted stays hidden
         else:
             os.rename(build, target)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(build, ignore_errors=True)
+        if isinstance(error, OSError) and str(error.filename or "").startswith(str(build)):
+            # named as the file it would have become, not the temporary folder it was built in
+            raise OSError(error.errno, error.strerror, str(target) + str(error.filename)[len(str(build)):]) from None
         raise
 
 

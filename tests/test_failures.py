@@ -425,3 +425,21 @@ def test_site_out_holding_the_tables_through_a_link_is_refused(package, capsys):
     status, _, err = run(capsys, "site", package)
     assert status == 2 and "holds data/" in err and "a file of the package" in err
     assert files_of(package / "site") == before
+
+
+def test_a_changelog_that_is_not_utf8_is_exit_2_at_its_line_not_taken_for_missing(releasable, capsys):
+    path = releasable / "CHANGELOG.md"
+    path.write_bytes(path.read_bytes().replace(b"## [Unreleased]", b"## [Unreleased] caf\xe9", 1))
+    status, _, err = run(capsys, "release", releasable)
+    assert status == 2 and err.startswith("kzuz release: CHANGELOG.md:") and "is not UTF-8 (byte 0xE9" in err
+
+
+def test_a_file_fmt_cannot_replace_is_named_as_itself_not_as_its_temporary(package, capsys, monkeypatch):
+    edit_bytes(package, "regions", lambda raw: raw.replace(b"\n", b"\r\n"))
+
+    def refuse(source, target):
+        raise OSError(errno.EPERM, "Operation not permitted", str(source))
+    monkeypatch.setattr("os.replace", refuse)
+    assert run(capsys, "fmt", package) == (
+        2, "", f"kzuz fmt: {package / 'data' / 'regions.csv'}: Operation not permitted\n")
+    assert not [p for p in (package / "data").iterdir() if p.name.startswith(".")]
